@@ -1,0 +1,409 @@
+// Copyright 2026 The weft Authors. MIT License.
+//
+// -----------------------------------------------------------------------------
+// File: text_bench.cpp
+// -----------------------------------------------------------------------------
+//
+// Benchmarks of weft::text on real editing traces (shared/traces):
+//
+//   replay/<trace>/weft        local replay, one text, patches in order; for
+//                              the concurrent friendsforever trace the
+//                              two-replica causal replay (merges included)
+//   replay/<trace>/gap_buffer  the same patches on a plain char32 gap buffer
+//                              with no CRDT metadata: the floor
+//   delta_since_empty/<trace>  encoding the whole document as one delta
+//   apply_full_delta/<trace>   applying that delta to an empty replica
+//
+// Counters: bytes_per_char = text::memory_usage() / final size; runs and ops
+// of the full delta. Traces are parsed and every replay is verified against
+// endContent once, before anything is timed. Destroying the document at the
+// end of an iteration is not timed (for weft and the gap buffer alike).
+//
+// After the run a summary with the weft / gap buffer ratios is printed (CPU
+// time, median of the repetitions when --benchmark_repetitions is given).
+// See docs/benchmarks.md for how to run it.
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "support/replay.hpp"
+#include "support/trace.hpp"
+#include "weft/text.hpp"
+#include "weft/text_delta.hpp"
+#include "weft/version_vector.hpp"
+
+namespace {
+
+using weft::replica_id;
+using weft::text;
+using weft::text_delta;
+using weft::testing::trace;
+
+// ---------------------------------------------------------------------------
+// The floor: a gap buffer of code points
+// ---------------------------------------------------------------------------
+
+// gap_buffer is what an editor without collaboration would use: a flat
+// array of code points with a movable hole at the cursor. It decodes the
+// trace's UTF-8 as it goes, as weft has to.
+class gap_buffer {
+ public:
+  std::size_t size() const noexcept { return buf_.size() - (gap_end_ - gap_begin_); }
+
+  void insert(std::size_t pos, std::string_view utf8) {
+    move_gap(pos);
+    std::size_t n = 0;
+    for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
+    reserve_gap(n);
+    for (std::size_t i = 0; i < utf8.size();) {
+      const auto b = static_cast<unsigned char>(utf8[i]);
+      const std::size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+      char32_t c = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+      for (std::size_t k = 1; k < len; ++k) {
+        c = (c << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
+      }
+      buf_[gap_begin_++] = c;
+      i += len;
+    }
+  }
+
+  void erase(std::size_t pos, std::size_t len) {
+    move_gap(pos);
+    gap_end_ += len;
+  }
+
+  std::u32string to_u32() const {
+    std::u32string out(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(gap_begin_));
+    out.append(buf_.begin() + static_cast<std::ptrdiff_t>(gap_end_), buf_.end());
+    return out;
+  }
+
+ private:
+  void move_gap(std::size_t pos) {
+    if (pos < gap_begin_) {
+      const std::size_t n = gap_begin_ - pos;
+      std::memmove(&buf_[gap_end_ - n], &buf_[pos], n * sizeof(char32_t));
+      gap_begin_ -= n;
+      gap_end_ -= n;
+    } else if (pos > gap_begin_) {
+      const std::size_t n = pos - gap_begin_;
+      std::memmove(&buf_[gap_begin_], &buf_[gap_end_], n * sizeof(char32_t));
+      gap_begin_ += n;
+      gap_end_ += n;
+    }
+  }
+
+  void reserve_gap(std::size_t n) {
+    if (gap_end_ - gap_begin_ >= n) return;
+    const std::size_t tail = buf_.size() - gap_end_;
+    const std::size_t cap = std::max(buf_.size() * 2, size() + n + 64);
+    std::vector<char32_t> next(cap);
+    std::copy(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(gap_begin_),
+              next.begin());
+    std::copy(buf_.end() - static_cast<std::ptrdiff_t>(tail), buf_.end(),
+              next.end() - static_cast<std::ptrdiff_t>(tail));
+    gap_end_ = cap - tail;
+    buf_ = std::move(next);
+  }
+
+  std::vector<char32_t> buf_;
+  std::size_t gap_begin_ = 0;
+  std::size_t gap_end_ = 0;
+};
+
+void replay_gap(gap_buffer& g, const trace& tr) {
+  for (const auto& txn : tr.txns) {
+    for (const auto& p : txn.patches) {
+      if (p.del > 0) g.erase(p.pos, p.del);
+      if (!p.ins.empty()) g.insert(p.pos, p.ins);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Prepared inputs
+// ---------------------------------------------------------------------------
+
+[[noreturn]] void die(const std::string& what) {
+  std::cerr << "weft_bench: " << what << "\n";
+  std::exit(1);
+}
+
+// prepared holds one trace and what the timed loops start from.
+struct prepared {
+  std::string name;
+  trace tr;
+  text_delta full;  // delta_since({}) of the replayed document
+};
+
+// replay_weft replays `tr` into weft; for a concurrent trace, replica 0 of
+// the causal replay.
+text replay_weft(const trace& tr) {
+  if (tr.concurrent) {
+    auto r = weft::testing::replay_concurrent(tr);
+    if (!r) die("replay failed: " + r.error().message);
+    return std::move(r->replicas[0]);
+  }
+  text t(replica_id{1});
+  auto ok = weft::testing::replay_sequential(t, tr);
+  if (!ok) die("replay failed: " + ok.error().message);
+  return t;
+}
+
+std::unique_ptr<prepared> prepare(const std::string& name) {
+  auto p = std::make_unique<prepared>();
+  p->name = name;
+  const std::string path = weft::testing::trace_path(name + ".json.gz");
+  try {
+    p->tr = weft::testing::load_trace(path);
+  } catch (const std::exception& e) {
+    die(std::string(e.what()) + " (set WEFT_TRACES_DIR to the traces directory)");
+  }
+  // Verify once, so that the timed loops are known to compute the right text.
+  const text t = replay_weft(p->tr);
+  if (t.to_string() != p->tr.end_content) die(name + ": weft replay differs from endContent");
+  p->full = t.delta_since(weft::version_vector{});
+  text fresh(replica_id{2});
+  if (!fresh.apply(p->full) || fresh.to_string() != p->tr.end_content) {
+    die(name + ": applying the full delta does not reproduce endContent");
+  }
+  if (!p->tr.concurrent) {
+    gap_buffer g;
+    replay_gap(g, p->tr);
+    gap_buffer want;
+    want.insert(0, p->tr.end_content);
+    if (g.to_u32() != want.to_u32()) die(name + ": gap buffer replay differs from endContent");
+  }
+  return p;
+}
+
+double bytes_per_char(const text& t) {
+  return t.size() == 0 ? 0.0
+                       : static_cast<double>(t.memory_usage()) / static_cast<double>(t.size());
+}
+
+// ---------------------------------------------------------------------------
+// Benchmarks
+// ---------------------------------------------------------------------------
+
+void bm_replay_weft(benchmark::State& state, const prepared* p) {
+  std::optional<text> t;
+  for (auto _ : state) {
+    t.emplace(replay_weft(p->tr));
+    benchmark::DoNotOptimize(t->size());
+    state.PauseTiming();
+    t.reset();
+    state.ResumeTiming();
+  }
+  state.counters["bytes_per_char"] = bytes_per_char(replay_weft(p->tr));
+  state.counters["patches"] = static_cast<double>(p->tr.patch_count());
+}
+
+void bm_replay_gap(benchmark::State& state, const prepared* p) {
+  std::optional<gap_buffer> g;
+  for (auto _ : state) {
+    g.emplace();
+    replay_gap(*g, p->tr);
+    benchmark::DoNotOptimize(g->size());
+    state.PauseTiming();
+    g.reset();
+    state.ResumeTiming();
+  }
+  state.counters["patches"] = static_cast<double>(p->tr.patch_count());
+}
+
+void bm_delta_since_empty(benchmark::State& state, const prepared* p) {
+  const text t = replay_weft(p->tr);
+  text_delta d;
+  for (auto _ : state) {
+    d = t.delta_since(weft::version_vector{});
+    benchmark::DoNotOptimize(d.runs.data());
+  }
+  state.counters["runs"] = static_cast<double>(d.runs.size());
+  state.counters["ops"] = static_cast<double>(d.op_count());
+}
+
+void bm_apply_full_delta(benchmark::State& state, const prepared* p) {
+  std::optional<text> t;
+  for (auto _ : state) {
+    t.emplace(replica_id{2});
+    auto changes = t->apply(p->full);
+    benchmark::DoNotOptimize(changes);
+    state.PauseTiming();
+    t.reset();
+    state.ResumeTiming();
+  }
+  text fresh(replica_id{2});
+  (void)fresh.apply(p->full);
+  state.counters["bytes_per_char"] = bytes_per_char(fresh);
+  state.counters["runs"] = static_cast<double>(p->full.runs.size());
+}
+
+// ---------------------------------------------------------------------------
+// Summary: the console output plus a table of ratios to the floor
+// ---------------------------------------------------------------------------
+
+class summary_reporter : public benchmark::ConsoleReporter {
+ public:
+  using ConsoleReporter::ConsoleReporter;
+
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& r : runs) {
+      if (r.error_occurred) continue;
+      const std::string name = r.run_name.str();
+      // Prefer the median, then the mean, then a single run.
+      int rank = 0;
+      if (r.run_type == Run::RT_Aggregate) {
+        if (r.aggregate_name == "median") {
+          rank = 3;
+        } else if (r.aggregate_name == "mean") {
+          rank = 2;
+        } else {
+          continue;
+        }
+      } else {
+        rank = 1;
+      }
+      entry& e = results_[name];
+      if (rank < e.rank) continue;
+      e.rank = rank;
+      e.ms = to_ms(r.GetAdjustedCPUTime(), r.time_unit);
+      e.counters.clear();
+      for (const auto& [k, c] : r.counters) e.counters[k] = c.value;
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    if (results_.empty()) return;
+    std::ostream& out = GetOutputStream();
+    // CPU time: on a shared machine wall time also counts other processes;
+    // on an idle one the two agree (the console table above has both).
+    out << "\nsummary (" << (any_median() ? "median" : "single-run")
+        << " CPU time per run, ms; ratio = weft replay / gap buffer replay)\n";
+    char line[256];
+    std::snprintf(line, sizeof line, "%-18s %9s %9s %7s %12s %11s %8s %8s %10s\n", "trace",
+                  "replay", "gap", "ratio", "delta_since", "apply_full", "runs", "ops",
+                  "B/char");
+    out << line;
+    for (const std::string& tr : traces_) {
+      const entry* replay = find("replay/" + tr + "/weft");
+      const entry* gap = find("replay/" + tr + "/gap_buffer");
+      const entry* delta = find("delta_since_empty/" + tr);
+      const entry* apply = find("apply_full_delta/" + tr);
+      if (!replay && !gap && !delta && !apply) continue;
+      auto ms = [](const entry* e) { return e ? fmt(e->ms, "%.2f") : std::string("-"); };
+      const std::string ratio =
+          replay && gap && gap->ms > 0 ? fmt(replay->ms / gap->ms, "%.1fx") : "-";
+      std::snprintf(line, sizeof line, "%-18s %9s %9s %7s %12s %11s %8s %8s %10s\n",
+                    tr.c_str(), ms(replay).c_str(), ms(gap).c_str(), ratio.c_str(),
+                    ms(delta).c_str(), ms(apply).c_str(), counter(delta, "runs", "%.0f").c_str(),
+                    counter(delta, "ops", "%.0f").c_str(),
+                    counter(replay, "bytes_per_char", "%.1f").c_str());
+      out << line;
+    }
+  }
+
+  void set_traces(std::vector<std::string> names) { traces_ = std::move(names); }
+
+ private:
+  struct entry {
+    int rank = 0;
+    double ms = 0;
+    std::map<std::string, double> counters;
+  };
+
+  static double to_ms(double v, benchmark::TimeUnit unit) {
+    switch (unit) {
+      case benchmark::kNanosecond:
+        return v / 1e6;
+      case benchmark::kMicrosecond:
+        return v / 1e3;
+      case benchmark::kMillisecond:
+        return v;
+      case benchmark::kSecond:
+        return v * 1e3;
+    }
+    return v;
+  }
+
+  static std::string fmt(double v, const char* f) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, f, v);
+    return buf;
+  }
+
+  static std::string counter(const entry* e, const std::string& key, const char* f) {
+    if (e == nullptr) return "-";
+    auto it = e->counters.find(key);
+    return it == e->counters.end() ? std::string("-") : fmt(it->second, f);
+  }
+
+  const entry* find(const std::string& name) const {
+    auto it = results_.find(name);
+    return it == results_.end() ? nullptr : &it->second;
+  }
+
+  bool any_median() const {
+    return std::any_of(results_.begin(), results_.end(),
+                       [](const auto& kv) { return kv.second.rank == 3; });
+  }
+
+  std::map<std::string, entry> results_;
+  std::vector<std::string> traces_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+
+  const std::vector<std::string> names = {"automerge-paper", "seph-blog1", "friendsforever"};
+  std::vector<std::unique_ptr<prepared>> inputs;
+  for (const std::string& name : names) inputs.push_back(prepare(name));
+
+  for (const auto& in : inputs) {
+    const prepared* p = in.get();
+    benchmark::RegisterBenchmark(("replay/" + p->name + "/weft").c_str(), bm_replay_weft, p)
+        ->Unit(benchmark::kMillisecond);
+    if (!p->tr.concurrent) {
+      // A gap buffer has no way to merge concurrent edits: no floor there.
+      benchmark::RegisterBenchmark(("replay/" + p->name + "/gap_buffer").c_str(),
+                                   bm_replay_gap, p)
+          ->Unit(benchmark::kMillisecond);
+    }
+    benchmark::RegisterBenchmark(("delta_since_empty/" + p->name).c_str(),
+                                 bm_delta_since_empty, p)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("apply_full_delta/" + p->name).c_str(), bm_apply_full_delta,
+                                 p)
+        ->Unit(benchmark::kMillisecond);
+  }
+
+  // Not tabular: the benchmarks have different counters, and a table would
+  // repeat its header for each.
+  summary_reporter reporter(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Color
+                                                  : benchmark::ConsoleReporter::OO_None);
+  reporter.set_traces(names);
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  return 0;
+}

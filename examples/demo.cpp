@@ -1,0 +1,162 @@
+// Copyright 2026 The weft Authors. MIT License.
+//
+// -----------------------------------------------------------------------------
+// File: demo.cpp
+// -----------------------------------------------------------------------------
+//
+// Three replicas edit one sentence at the same time, without talking to each
+// other. Every edit yields a delta (`delta_since(version before the edit)`).
+// The deltas are then delivered in a shuffled order with duplicates, as an
+// unreliable network would: a delta that arrives before the ones it depends
+// on waits in the replica's pending buffer until they come. At the end all
+// replicas hold the same text and the same version vector.
+//
+// Build and run: `cmake --build build --target weft_demo && build/examples/weft_demo`.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "weft/text.hpp"
+#include "weft/text_delta.hpp"
+#include "weft/version_vector.hpp"
+
+namespace {
+
+// code_point_index converts the byte offset of `needle` in `utf8` into the
+// code-point position weft's API takes.
+std::size_t code_point_index(std::string_view utf8, std::string_view needle) {
+  const std::size_t bytes = utf8.find(needle);
+  if (bytes == std::string_view::npos) {
+    std::cerr << "demo: \"" << needle << "\" not found\n";
+    std::exit(2);
+  }
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < bytes; ++i) n += (static_cast<unsigned char>(utf8[i]) & 0xC0) != 0x80;
+  return n;
+}
+
+std::size_t code_points(std::string_view utf8) {
+  std::size_t n = 0;
+  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+void must(const weft::result<void>& r) {
+  if (!r) {
+    std::cerr << "demo: edit failed: " << r.error().message << "\n";
+    std::exit(2);
+  }
+}
+
+struct sent_delta {
+  std::size_t from;   // replica index
+  std::string label;  // "r1#2": replica 1's second edit
+  weft::text_delta delta;
+};
+
+// A fixed, portable shuffle: the demo prints the same story everywhere.
+std::uint64_t g_state = 20260101;
+std::size_t next_below(std::size_t n) {
+  g_state = g_state * 6364136223846793005ull + 1442695040888963407ull;
+  return static_cast<std::size_t>((g_state >> 33) % n);
+}
+
+}  // namespace
+
+int main() {
+  std::vector<weft::text> replicas;
+  for (std::uint64_t id = 1; id <= 3; ++id) replicas.emplace_back(weft::replica_id{id});
+
+  // Replica 1 writes the first sentence and everyone receives it.
+  must(replicas[0].insert(0, "The quick brown fox jumps over the lazy dog."));
+  const weft::text_delta initial = replicas[0].delta_since(weft::version_vector{});
+  for (std::size_t i = 1; i < 3; ++i) (void)replicas[i].apply(initial);
+  std::cout << "start:  " << replicas[0].to_string() << "\n\nconcurrent edits:\n";
+
+  std::vector<sent_delta> sent;
+  std::vector<int> edits_made(3, 0);
+  // edit runs `fn` on replica i and records the delta it produced.
+  auto edit = [&](std::size_t i, const std::string& what, auto&& fn) {
+    weft::text& t = replicas[i];
+    const weft::version_vector before = t.version();
+    fn(t, t.to_string());
+    std::string label = "r" + std::to_string(i + 1) + "#" + std::to_string(++edits_made[i]);
+    std::cout << "  " << label << " " << what << "\n";
+    sent.push_back({i, std::move(label), t.delta_since(before)});
+  };
+  auto replace = [](weft::text& t, const std::string& s, std::string_view from,
+                    std::string_view to) {
+    const std::size_t pos = code_point_index(s, from);
+    must(t.erase(pos, code_points(from)));
+    must(t.insert(pos, to));
+  };
+
+  // r1 and r2 both insert right before "quick": FugueMax keeps each run whole.
+  edit(0, "inserts \"very \" before \"quick\"", [](weft::text& t, const std::string& s) {
+    must(t.insert(code_point_index(s, "quick"), "very "));
+  });
+  edit(1, "inserts \"rather \" before \"quick\"", [](weft::text& t, const std::string& s) {
+    must(t.insert(code_point_index(s, "quick"), "rather "));
+  });
+  edit(2, "inserts \"¡Olá! \" at the start", [](weft::text& t, const std::string&) {
+    must(t.insert(0, "¡Olá! "));
+  });
+  edit(0, "deletes \"brown \"", [](weft::text& t, const std::string& s) {
+    must(t.erase(code_point_index(s, "brown "), 6));
+  });
+  edit(1, "replaces \"lazy\" with \"sleepy\"",
+       [&](weft::text& t, const std::string& s) { replace(t, s, "lazy", "sleepy"); });
+  edit(2, "replaces \"jumps\" with \"leaps\"",
+       [&](weft::text& t, const std::string& s) { replace(t, s, "jumps", "leaps"); });
+  edit(0, "inserts \"🦊 \" before \"fox\"", [](weft::text& t, const std::string& s) {
+    must(t.insert(code_point_index(s, "fox"), "🦊 "));
+  });
+  edit(2, "appends \" Ça va? 😀\"", [](weft::text& t, const std::string&) {
+    must(t.insert(t.size(), " Ça va? 😀"));
+  });
+
+  // Each replica receives the others' deltas shuffled, some of them twice.
+  std::cout << "\ndelivery (* = waits in the pending buffer, + = duplicate):\n";
+  for (std::size_t i = 0; i < 3; ++i) {
+    std::vector<std::size_t> inbox;
+    for (std::size_t k = 0; k < sent.size(); ++k) {
+      if (sent[k].from != i) inbox.push_back(k);
+    }
+    inbox.push_back(inbox[next_below(inbox.size())]);  // a duplicate
+    for (std::size_t k = inbox.size(); k > 1; --k) std::swap(inbox[k - 1], inbox[next_below(k)]);
+
+    std::vector<bool> seen(sent.size(), false);
+    std::string line = "  r" + std::to_string(i + 1) + " <-";
+    for (std::size_t k : inbox) {
+      const std::uint64_t pending_before = replicas[i].pending_ops();
+      auto changes = replicas[i].apply(sent[k].delta);
+      if (!changes) {
+        std::cerr << "demo: apply failed: " << changes.error().message << "\n";
+        return 1;
+      }
+      line += " " + sent[k].label;
+      if (seen[k]) line += "+";
+      if (replicas[i].pending_ops() > pending_before) line += "*";
+      seen[k] = true;
+    }
+    std::cout << line << "\n";
+  }
+
+  std::cout << "\nresult:\n";
+  bool converged = true;
+  for (std::size_t i = 0; i < 3; ++i) {
+    const weft::text& t = replicas[i];
+    std::cout << "  r" << (i + 1) << " " << t.version().to_string() << "  " << t.to_string()
+              << "\n";
+    converged = converged && t.to_string() == replicas[0].to_string() &&
+                t.version() == replicas[0].version() && t.pending_ops() == 0;
+  }
+  std::cout << (converged ? "\nall three replicas converged\n" : "\nreplicas DIVERGED\n");
+  return converged ? 0 : 1;
+}

@@ -1,0 +1,790 @@
+// Copyright 2026 The weft Authors. MIT License.
+
+#include "weft/text.hpp"
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+#include "fmt/format.h"
+#include "text_impl.hpp"
+#include "weft/internal/utf8.hpp"
+
+namespace weft {
+namespace internal {
+
+namespace {
+
+// max_content_bytes keeps content offsets in 32 bits.
+constexpr std::uint64_t max_content_bytes = 0xFFFFFFFFull;
+
+std::uint64_t run_ops(const text_op_run& run) {
+  if (const auto* ins = std::get_if<text_insert_run>(&run)) {
+    return utf8_count_code_points(ins->content);
+  }
+  return std::get<text_delete_run>(run).length;
+}
+
+op_id run_id(const text_op_run& run) {
+  return std::visit([](const auto& r) { return r.id; }, run);
+}
+
+std::string describe(op_id id) {
+  return fmt::format("{:016x}:{}", static_cast<std::uint64_t>(id.replica), id.seq);
+}
+
+// validate_run checks what a run says about itself, before anything about
+// the receiving replica is looked at.
+result<void> validate_run(const text_op_run& run, std::size_t index) {
+  if (const auto* ins = std::get_if<text_insert_run>(&run)) {
+    const auto counts = validate_utf8(ins->content);
+    if (!counts) {
+      return make_error(errc::invalid_utf8,
+                        fmt::format("run {}: insert content is not valid UTF-8", index));
+    }
+    const std::uint64_t n = counts->code_points;
+    if (n == 0) {
+      return make_error(errc::malformed, fmt::format("run {}: empty insert", index));
+    }
+    if (n > seq_item::max_len) {
+      return make_error(errc::capacity_exceeded,
+                        fmt::format("run {}: insert of {} code points exceeds a run", index, n));
+    }
+    if (ins->id.seq > max_seq || n - 1 > max_seq - ins->id.seq) {
+      return make_error(errc::malformed,
+                        fmt::format("run {}: op ids overflow the seq space", index));
+    }
+    for (const auto& origin : {ins->origin_left, ins->origin_right}) {
+      if (origin && origin->replica == ins->id.replica && origin->seq >= ins->id.seq) {
+        return make_error(errc::malformed,
+                          fmt::format("run {}: origin {} is not before the run", index,
+                                      describe(*origin)));
+      }
+    }
+    if (ins->origin_left && ins->origin_left == ins->origin_right) {
+      return make_error(errc::malformed,
+                        fmt::format("run {}: left and right origin are the same", index));
+    }
+    return {};
+  }
+  const auto& del = std::get<text_delete_run>(run);
+  if (del.length == 0) {
+    return make_error(errc::malformed, fmt::format("run {}: empty delete", index));
+  }
+  if (del.id.seq > max_seq || del.length - 1 > max_seq - del.id.seq) {
+    return make_error(errc::malformed,
+                      fmt::format("run {}: op ids overflow the seq space", index));
+  }
+  if (del.length > max_lv_count) {
+    return make_error(errc::capacity_exceeded,
+                      fmt::format("run {}: delete of {} ops exceeds a run", index, del.length));
+  }
+  const bool fits = del.backward ? del.target.seq >= del.length - 1
+                                 : del.target.seq <= max_seq &&
+                                       del.length - 1 <= max_seq - del.target.seq;
+  if (!fits) {
+    return make_error(errc::malformed,
+                      fmt::format("run {}: delete targets overflow the seq space", index));
+  }
+  if (del.target.replica == del.id.replica &&
+      (del.backward ? del.target.seq : del.target.seq + del.length - 1) >= del.id.seq) {
+    return make_error(errc::malformed,
+                      fmt::format("run {}: delete targets an op that is not before it", index));
+  }
+  return {};
+}
+
+// trim_front drops the first `k` ops of a run (ops the replica already has).
+text_op_run trim_front(const text_op_run& run, seq_t k) {
+  if (k == 0) return run;
+  if (const auto* ins = std::get_if<text_insert_run>(&run)) {
+    text_insert_run t;
+    t.id = op_id{ins->id.replica, ins->id.seq + k};
+    t.origin_left = op_id{ins->id.replica, ins->id.seq + k - 1};
+    t.origin_right = ins->origin_right;
+    t.content = ins->content.substr(utf8_advance(ins->content, k));
+    return t;
+  }
+  text_delete_run d = std::get<text_delete_run>(run);
+  d.id.seq += k;
+  d.length -= k;
+  d.target.seq = d.backward ? d.target.seq - k : d.target.seq + k;
+  return d;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Construction and hooks
+
+const sequence_hooks text_impl::hooks_{&text_impl::width_hook,
+                                       &text_impl::prefix_hook,
+                                       &text_impl::before_hook};
+
+text_impl::text_impl(replica_id replica, const text_options& options)
+    : replica_(replica), options_(options), seq_(hooks_, this) {
+  options_.max_ops = std::min<std::uint64_t>(options_.max_ops, max_lv_count);
+}
+
+text_impl::text_impl(const text_impl& other, replica_id replica)
+    : replica_(replica),
+      options_(other.options_),
+      ids_(other.ids_),
+      log_(other.log_),
+      content_(other.content_),
+      seq_(hooks_, this),
+      pending_(other.pending_),
+      pending_ops_(other.pending_ops_) {
+  seq_.copy_from(other.seq_);
+}
+
+std::uint32_t text_impl::width_hook(const void* ctx, lv_t lv, std::uint32_t len) {
+  const auto* self = static_cast<const text_impl*>(ctx);
+  return static_cast<std::uint32_t>(utf8_utf16_units(self->content_of(lv, len), len));
+}
+
+std::int64_t text_impl::prefix_hook(const void* ctx, lv_t lv, std::uint32_t len,
+                                    std::uint32_t width) {
+  const auto* self = static_cast<const text_impl*>(ctx);
+  const auto n = utf8_prefix_for_utf16(self->content_of(lv, len), width);
+  return n ? static_cast<std::int64_t>(*n) : -1;
+}
+
+bool text_impl::before_hook(const void* ctx, lv_t a, lv_t b) {
+  const auto* self = static_cast<const text_impl*>(ctx);
+  return self->ids_.to_id(a) < self->ids_.to_id(b);
+}
+
+std::size_t text_impl::content_offset(lv_t lv) const {
+  const insert_entry* e = log_.find_insert(lv);
+  WEFT_ASSERT(e != nullptr, "content requested for an lv that is no insert");
+  const std::uint32_t k = lv - e->lv;
+  if (e->content_bytes == e->len) return e->content_off + k;  // ASCII
+  const std::string_view run(content_.data() + e->content_off, e->content_bytes);
+  return e->content_off + utf8_advance(run, k);
+}
+
+std::string_view text_impl::content_of(lv_t lv, std::uint32_t len) const {
+  const std::size_t off = content_offset(lv);
+  const std::string_view rest(content_.data() + off, content_.size() - off);
+  return rest.substr(0, utf8_advance(rest, len));
+}
+
+result<void> text_impl::check_capacity(std::uint64_t ops, std::uint64_t bytes) const {
+  if (ops > options_.max_ops - ids_.next_lv()) {
+    return make_error(errc::capacity_exceeded,
+                      fmt::format("text holds {} ops; {} more exceed its limit of {}",
+                                  ids_.next_lv(), ops, options_.max_ops));
+  }
+  if (bytes > max_content_bytes - content_.size()) {
+    return make_error(errc::capacity_exceeded, "text content would exceed 4 GiB");
+  }
+  return {};
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+
+std::string text_impl::to_string() const {
+  std::string out;
+  out.reserve(seq_.size());
+  seq_.for_each([&](const seq_item& it) {
+    if (!it.deleted()) out.append(content_of(it.lv, it.len()));
+    return true;
+  });
+  return out;
+}
+
+result<std::string> text_impl::slice(std::size_t pos, std::size_t len) const {
+  if (pos > size()) {
+    return make_error(errc::out_of_range,
+                      fmt::format("slice at {} past the end ({})", pos, size()));
+  }
+  len = std::min<std::size_t>(len, size() - pos);
+  std::vector<lv_span> spans;
+  seq_.visible_spans(static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(len),
+                     spans);
+  std::string out;
+  for (const lv_span& s : spans) out.append(content_of(s.begin, s.end - s.begin));
+  return out;
+}
+
+result<std::size_t> text_impl::to_utf16(std::size_t pos) const {
+  if (pos > size()) {
+    return make_error(errc::out_of_range,
+                      fmt::format("position {} past the end ({})", pos, size()));
+  }
+  return std::size_t{seq_.width_at(static_cast<std::uint32_t>(pos))};
+}
+
+result<std::size_t> text_impl::from_utf16(std::size_t units) const {
+  if (units > size_utf16()) {
+    return make_error(errc::out_of_range, fmt::format("UTF-16 offset {} past the end ({})",
+                                                      units, size_utf16()));
+  }
+  std::uint32_t pos = 0;
+  if (!seq_.pos_at_width(static_cast<std::uint32_t>(units), &pos)) {
+    return make_error(errc::not_char_boundary,
+                      fmt::format("UTF-16 offset {} splits a surrogate pair", units));
+  }
+  return std::size_t{pos};
+}
+
+// ---------------------------------------------------------------------------
+// Local edits
+
+result<void> text_impl::insert(std::size_t pos, std::string_view utf8) {
+  const auto counts = validate_utf8(utf8);
+  if (!counts) return make_error(errc::invalid_utf8, "inserted text is not valid UTF-8");
+  if (pos > size()) {
+    return make_error(errc::out_of_range,
+                      fmt::format("insert at {} past the end ({})", pos, size()));
+  }
+  const std::uint64_t n = counts->code_points;
+  if (n == 0) return {};
+  if (n > seq_item::max_len) {
+    return make_error(errc::capacity_exceeded, "one insert may hold at most 2^31-1 code points");
+  }
+  WEFT_TRY(check_capacity(n, utf8.size()));
+  const seq_t seq = ids_.next_seq(replica_);
+  if (seq > max_seq || n - 1 > max_seq - seq) {
+    return make_error(errc::seq_exhausted,
+                      fmt::format("replica {:016x} has no sequence numbers left",
+                                  static_cast<std::uint64_t>(replica_)));
+  }
+  const lv_t lv = ids_.next_lv();
+  const auto len = static_cast<std::uint32_t>(n);
+  const auto off = static_cast<std::uint32_t>(content_.size());
+  ids_.append(replica_, seq, len);
+  content_.append(utf8);
+  lv_t origin_left = no_lv;
+  lv_t origin_right = no_lv;
+  seq_.insert_local(static_cast<std::uint32_t>(pos), lv, len,
+                    static_cast<std::uint32_t>(counts->utf16_units), &origin_left,
+                    &origin_right);
+  log_.add_insert(lv, len, origin_left, origin_right, off,
+                  static_cast<std::uint32_t>(utf8.size()));
+  return {};
+}
+
+result<void> text_impl::erase(std::size_t pos, std::size_t len) {
+  if (pos > size() || len > size() - pos) {
+    return make_error(errc::out_of_range, fmt::format("erase of {} at {} past the end ({})",
+                                                      len, pos, size()));
+  }
+  if (len == 0) return {};
+  WEFT_TRY(check_capacity(len, 0));
+  const seq_t seq = ids_.next_seq(replica_);
+  if (seq > max_seq || len - 1 > max_seq - seq) {
+    return make_error(errc::seq_exhausted,
+                      fmt::format("replica {:016x} has no sequence numbers left",
+                                  static_cast<std::uint64_t>(replica_)));
+  }
+  scratch_.clear();
+  seq_.erase_local(static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(len),
+                   scratch_);
+  lv_t lv = ids_.next_lv();
+  ids_.append(replica_, seq, static_cast<std::uint32_t>(len));
+  for (const lv_span& s : scratch_) {
+    log_.add_delete(lv, s.end - s.begin, s.begin, false);
+    lv += s.end - s.begin;
+  }
+  return {};
+}
+
+// ---------------------------------------------------------------------------
+// Delta extraction
+
+text_delta text_impl::delta_since(const version_vector& since) const {
+  std::vector<lv_span> spans;
+  for (const auto& e : ids_.version().entries()) {
+    const seq_t from = since.get(e.replica);
+    if (from < e.count) ids_.lv_spans(e.replica, from, e.count, spans);
+  }
+  std::sort(spans.begin(), spans.end(),
+            [](const lv_span& a, const lv_span& b) { return a.begin < b.begin; });
+
+  text_delta delta;
+  const auto& inserts = log_.inserts();
+  const auto& deletes = log_.deletes();
+  auto opt_id = [&](lv_t lv) -> std::optional<op_id> {
+    if (lv == no_lv) return std::nullopt;
+    return ids_.to_id(lv);
+  };
+  for (const lv_span& span : spans) {
+    std::size_t i = log_.lower_insert(span.begin);
+    std::size_t d = log_.lower_delete(span.begin);
+    lv_t lv = span.begin;
+    while (lv < span.end) {
+      const lv_t run_end = std::min(span.end, ids_.run_end(lv));
+      if (i < inserts.size() && inserts[i].lv <= lv) {
+        const insert_entry& e = inserts[i];
+        const lv_t end = std::min(run_end, e.lv + e.len);
+        text_insert_run run;
+        run.id = ids_.to_id(lv);
+        run.origin_left = opt_id(lv == e.lv ? e.origin_left : lv - 1);
+        run.origin_right = opt_id(e.origin_right);
+        run.content = std::string(content_of(lv, end - lv));
+        delta.runs.emplace_back(std::move(run));
+        lv = end;
+        if (lv == e.lv + e.len) ++i;
+        continue;
+      }
+      WEFT_ASSERT(d < deletes.size() && deletes[d].lv <= lv, "op log has a gap");
+      const delete_entry& e = deletes[d];
+      const lv_t end = std::min(run_end, e.lv + e.len);
+      // Split further where the targets leave one id run.
+      lv_t op = lv;
+      while (op < end) {
+        const lv_t k = op - e.lv;
+        const lv_t target = e.backward ? e.target - k : e.target + k;
+        lv_t n = end - op;
+        if (e.backward) {
+          n = std::min(n, target - ids_.run_begin(target) + 1);
+        } else {
+          n = std::min(n, ids_.run_end(target) - target);
+        }
+        text_delete_run run;
+        run.id = ids_.to_id(op);
+        run.length = n;
+        run.target = ids_.to_id(target);
+        run.backward = e.backward && n > 1;
+        delta.runs.emplace_back(run);
+        op += n;
+      }
+      lv = end;
+      if (lv == e.lv + e.len) ++d;
+    }
+  }
+  return delta;
+}
+
+// ---------------------------------------------------------------------------
+// Remote integration
+
+// apply_planner decides, without touching the text, which runs of a delta
+// (and of the pending buffer) can be integrated now, in which order, and
+// whether every reference they make is sound. Only when the whole plan is
+// valid does apply() change anything, so a bad delta changes nothing.
+class apply_planner {
+ public:
+  explicit apply_planner(const text_impl& t) : t_(t) {}
+
+  enum class outcome { planned, dropped, waiting, invalid };
+
+  // offer tries to plan one run; `fresh` runs come from the current delta.
+  outcome offer(const text_op_run& run, bool fresh, std::string* why) {
+    const op_id id = run_id(run);
+    const std::uint64_t n = run_ops(run);
+    const seq_t next = next_of(id.replica);
+    if (id.seq + n <= next) return outcome::dropped;  // all seen already
+    if (id.seq > next) return outcome::waiting;
+    text_op_run trimmed = trim_front(run, next - id.seq);
+    if (!deps_known(trimmed)) {
+      waiting_run_ = std::move(trimmed);
+      return outcome::waiting;
+    }
+    if (!refs_sound(trimmed, why)) return fresh ? outcome::invalid : outcome::dropped;
+    const std::uint64_t ops = run_ops(trimmed);
+    const op_id tid = run_id(trimmed);
+    sim_next_[tid.replica] = tid.seq + ops;
+    if (std::holds_alternative<text_insert_run>(trimmed)) {
+      sim_inserts_[tid.replica].push_back({tid.seq, tid.seq + ops});
+    }
+    planned_ops_ += ops;
+    if (const auto* ins = std::get_if<text_insert_run>(&trimmed)) {
+      planned_bytes_ += ins->content.size();
+    }
+    plan_.push_back(std::move(trimmed));
+    return outcome::planned;
+  }
+
+  // take_waiting returns the trimmed form of the last run that waited on
+  // dependencies (or nothing if it waited on a gap).
+  std::optional<text_op_run> take_waiting() {
+    auto r = std::move(waiting_run_);
+    waiting_run_.reset();
+    return r;
+  }
+
+  std::vector<text_op_run>& plan() { return plan_; }
+  std::uint64_t planned_ops() const { return planned_ops_; }
+  std::uint64_t planned_bytes() const { return planned_bytes_; }
+
+ private:
+  seq_t next_of(replica_id r) const {
+    auto it = sim_next_.find(r);
+    return it != sim_next_.end() ? it->second : t_.ids_.next_seq(r);
+  }
+
+  bool known(op_id id) const { return id.seq < next_of(id.replica); }
+
+  bool deps_known(const text_op_run& run) const {
+    if (const auto* ins = std::get_if<text_insert_run>(&run)) {
+      return (!ins->origin_left || known(*ins->origin_left)) &&
+             (!ins->origin_right || known(*ins->origin_right));
+    }
+    const auto& del = std::get<text_delete_run>(run);
+    const seq_t top = del.backward ? del.target.seq : del.target.seq + del.length - 1;
+    return known(op_id{del.target.replica, top});
+  }
+
+  // all_inserts reports whether ops [begin, end) of `r`, all known, are
+  // inserts (an origin or delete target must name a character).
+  bool all_inserts(replica_id r, seq_t begin, seq_t end) const {
+    const seq_t real_next = t_.ids_.next_seq(r);
+    if (begin < real_next) {
+      std::vector<lv_span> spans;
+      const seq_t stop = std::min(end, real_next);
+      t_.ids_.lv_spans(r, begin, stop, spans);
+      for (const lv_span& s : spans) {
+        if (!t_.log_.is_insert_range(s.begin, s.end)) return false;
+      }
+      begin = stop;
+    }
+    if (begin >= end) return true;
+    auto it = sim_inserts_.find(r);
+    if (it == sim_inserts_.end()) return false;
+    const auto& ranges = it->second;  // ascending, disjoint
+    auto pos = std::upper_bound(ranges.begin(), ranges.end(), begin,
+                                [](seq_t key, const std::pair<seq_t, seq_t>& rg) {
+                                  return key < rg.first;
+                                });
+    while (begin < end) {
+      if (pos == ranges.begin()) return false;
+      const auto& rg = *std::prev(pos);
+      if (begin >= rg.second) return false;
+      begin = rg.second;
+      ++pos;
+    }
+    return true;
+  }
+
+  bool refs_sound(const text_op_run& run, std::string* why) const {
+    if (const auto* ins = std::get_if<text_insert_run>(&run)) {
+      for (const auto& origin : {ins->origin_left, ins->origin_right}) {
+        if (origin && !all_inserts(origin->replica, origin->seq, origin->seq + 1)) {
+          *why = fmt::format("insert {} has origin {}, which is not a character",
+                             describe(ins->id), describe(*origin));
+          return false;
+        }
+      }
+      return true;
+    }
+    const auto& del = std::get<text_delete_run>(run);
+    const seq_t lo = del.backward ? del.target.seq - (del.length - 1) : del.target.seq;
+    if (!all_inserts(del.target.replica, lo, lo + del.length)) {
+      *why = fmt::format("delete {} targets ops that are not characters", describe(del.id));
+      return false;
+    }
+    return true;
+  }
+
+  const text_impl& t_;
+  std::unordered_map<replica_id, seq_t> sim_next_;
+  std::unordered_map<replica_id, std::vector<std::pair<seq_t, seq_t>>> sim_inserts_;
+  std::vector<text_op_run> plan_;
+  std::optional<text_op_run> waiting_run_;
+  std::uint64_t planned_ops_ = 0;
+  std::uint64_t planned_bytes_ = 0;
+};
+
+result<std::vector<text_change>> text_impl::apply(const text_delta& delta) {
+  for (std::size_t i = 0; i < delta.runs.size(); ++i) {
+    WEFT_TRY(validate_run(delta.runs[i], i));
+  }
+
+  // Runs that wait, keyed like pending_: by replica, then first seq. The
+  // old pending runs are offered again after the fresh ones.
+  apply_planner planner(*this);
+  pending_map waiting;
+  // fresh holds the waiting runs that came with this delta: if one of them
+  // turns out unsound the whole call fails, while an unsound run left from
+  // an earlier call is dropped.
+  std::set<op_id> fresh;
+  auto park = [&](const text_op_run& run, bool is_fresh) {
+    const op_id id = run_id(run);
+    auto& slot = waiting[id.replica];
+    auto it = slot.find(id.seq);
+    if (it == slot.end() || run_ops(it->second) < run_ops(run)) {
+      slot[id.seq] = run;
+      if (is_fresh) fresh.insert(id);
+    }
+  };
+  std::string why;
+  for (const text_op_run& run : delta.runs) {
+    switch (planner.offer(run, true, &why)) {
+      case apply_planner::outcome::invalid:
+        return make_error(errc::malformed, why);
+      case apply_planner::outcome::waiting: {
+        auto trimmed = planner.take_waiting();
+        park(trimmed ? *trimmed : run, true);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  for (const auto& [replica, runs] : pending_) {
+    for (const auto& [seq, run] : runs) park(run, false);
+  }
+  // Drain: a replica's runs wait in seq order, so only the first of each
+  // can become ready; repeat until a full pass makes no progress.
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (auto it = waiting.begin(); it != waiting.end();) {
+      auto& runs = it->second;
+      while (!runs.empty()) {
+        const auto first = runs.begin();
+        const op_id key{it->first, first->first};
+        const bool is_fresh = fresh.count(key) > 0;
+        const auto verdict = planner.offer(first->second, is_fresh, &why);
+        if (verdict == apply_planner::outcome::invalid) {
+          return make_error(errc::malformed, why);
+        }
+        if (verdict == apply_planner::outcome::waiting) {
+          if (auto trimmed = planner.take_waiting()) {
+            const text_op_run t = std::move(*trimmed);
+            runs.erase(first);
+            runs.emplace(run_id(t).seq, t);
+            if (is_fresh) fresh.insert(run_id(t));
+          }
+          break;
+        }
+        runs.erase(first);
+        progress = true;
+      }
+      it = runs.empty() ? waiting.erase(it) : std::next(it);
+    }
+  }
+
+  std::uint64_t waiting_ops = 0;
+  for (const auto& [replica, runs] : waiting) {
+    for (const auto& [seq, run] : runs) waiting_ops += run_ops(run);
+  }
+  if (waiting_ops > options_.max_pending_ops) {
+    return make_error(errc::capacity_exceeded,
+                      fmt::format("{} ops would wait for dependencies; the limit is {}",
+                                  waiting_ops, options_.max_pending_ops));
+  }
+  WEFT_TRY(check_capacity(planner.planned_ops(), planner.planned_bytes()));
+
+  // Nothing below can fail: the plan is sound.
+  std::vector<text_change> changes;
+  for (const text_op_run& run : planner.plan()) {
+    if (const auto* ins = std::get_if<text_insert_run>(&run)) {
+      integrate_insert(*ins, changes);
+    } else {
+      integrate_delete(std::get<text_delete_run>(run), changes);
+    }
+  }
+  pending_ = std::move(waiting);
+  pending_ops_ = waiting_ops;
+  return changes;
+}
+
+void text_impl::integrate_insert(const text_insert_run& run, std::vector<text_change>& out) {
+  const auto counts = validate_utf8(run.content);
+  WEFT_ASSERT(counts.has_value(), "planned insert lost its validation");
+  const auto len = static_cast<std::uint32_t>(counts->code_points);
+  const auto width = static_cast<std::uint32_t>(counts->utf16_units);
+  const lv_t origin_left = run.origin_left ? ids_.to_lv(*run.origin_left) : no_lv;
+  const lv_t origin_right = run.origin_right ? ids_.to_lv(*run.origin_right) : no_lv;
+  WEFT_ASSERT(!run.origin_left || origin_left != no_lv, "planned origin unknown");
+  WEFT_ASSERT(!run.origin_right || origin_right != no_lv, "planned origin unknown");
+  const lv_t lv = ids_.next_lv();
+  const auto off = static_cast<std::uint32_t>(content_.size());
+  ids_.append(run.id.replica, run.id.seq, len);
+  content_.append(run.content);
+  const seq_change c = seq_.integrate(lv, len, width, origin_left, origin_right);
+  log_.add_insert(lv, len, origin_left, origin_right, off,
+                  static_cast<std::uint32_t>(run.content.size()));
+  out.push_back(text_change{text_change::kind::insert, c.pos, c.len, c.width_pos,
+                            c.width, run.content});
+}
+
+void text_impl::integrate_delete(const text_delete_run& run, std::vector<text_change>& out) {
+  const auto n = static_cast<std::uint32_t>(run.length);
+  const seq_t lo = run.backward ? run.target.seq - (run.length - 1) : run.target.seq;
+  std::vector<lv_span> targets;
+  ids_.lv_spans(run.target.replica, lo, lo + run.length, targets);
+  lv_t op = ids_.next_lv();
+  ids_.append(run.id.replica, run.id.seq, n);
+  std::vector<seq_change> erased;
+  if (run.backward) {
+    for (auto it = targets.rbegin(); it != targets.rend(); ++it) {
+      log_.add_delete(op, it->end - it->begin, it->end - 1, true);
+      op += it->end - it->begin;
+    }
+  } else {
+    for (const lv_span& s : targets) {
+      log_.add_delete(op, s.end - s.begin, s.begin, false);
+      op += s.end - s.begin;
+    }
+  }
+  for (const lv_span& s : targets) seq_.erase_lvs(s.begin, s.end, erased);
+  for (const seq_change& c : erased) {
+    out.push_back(text_change{text_change::kind::erase, c.pos, c.len, c.width_pos,
+                              c.width, {}});
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Cursors
+
+result<anchor> text_impl::anchor_at(std::size_t pos, affinity side) const {
+  if (pos > size()) {
+    return make_error(errc::out_of_range,
+                      fmt::format("anchor at {} past the end ({})", pos, size()));
+  }
+  anchor a;
+  a.side = side;
+  if (side == affinity::right && pos < size()) {
+    a.target = ids_.to_id(seq_.lv_at(static_cast<std::uint32_t>(pos)));
+  } else if (side == affinity::left && pos > 0) {
+    a.target = ids_.to_id(seq_.lv_at(static_cast<std::uint32_t>(pos - 1)));
+  }
+  return a;
+}
+
+result<std::size_t> text_impl::resolve(const anchor& a) const {
+  if (!a.target) return std::size_t{a.side == affinity::left ? 0u : size()};
+  const lv_t lv = ids_.to_lv(*a.target);
+  if (lv == no_lv || log_.find_insert(lv) == nullptr) {
+    return make_error(errc::unknown_id, fmt::format("anchor names {}, which this replica "
+                                                    "has not seen as a character",
+                                                    describe(*a.target)));
+  }
+  bool visible = false;
+  const seq_metrics before = seq_.rank(lv, &visible);
+  return std::size_t{before.vis + (a.side == affinity::left && visible ? 1u : 0u)};
+}
+
+result<op_id> text_impl::id_at(std::size_t pos) const {
+  if (pos >= size()) {
+    return make_error(errc::out_of_range,
+                      fmt::format("no character at {} (size {})", pos, size()));
+  }
+  return ids_.to_id(seq_.lv_at(static_cast<std::uint32_t>(pos)));
+}
+
+// ---------------------------------------------------------------------------
+// Accounting and checks
+
+std::size_t text_impl::memory_usage() const noexcept {
+  std::size_t pending_bytes = 0;
+  for (const auto& [replica, runs] : pending_) {
+    for (const auto& [seq, run] : runs) {
+      pending_bytes += sizeof(run) + 64;
+      if (const auto* ins = std::get_if<text_insert_run>(&run)) {
+        pending_bytes += ins->content.capacity();
+      }
+    }
+  }
+  return sizeof(*this) + ids_.memory_usage() + log_.memory_usage() +
+         content_.capacity() + seq_.memory_usage() + pending_bytes;
+}
+
+result<void> text_impl::check(bool deep) const {
+  auto fail = [](std::string what) {
+    return make_error(errc::corrupted, "text invariant: " + std::move(what));
+  };
+  if (std::string s = seq_.check(deep); !s.empty()) return fail(s);
+  if (!ids_.check(deep)) return fail("id map directions disagree");
+
+  std::uint64_t insert_ops = 0;
+  std::uint64_t delete_ops = 0;
+  std::uint64_t bytes = 0;
+  for (const insert_entry& e : log_.inserts()) {
+    if (e.content_off != bytes) return fail("insert content is not contiguous");
+    bytes += e.content_bytes;
+    insert_ops += e.len;
+  }
+  for (const delete_entry& e : log_.deletes()) delete_ops += e.len;
+  if (bytes != content_.size()) return fail("content size differs from the op log");
+  if (insert_ops != seq_.raw_size()) return fail("tree holds a different number of inserts");
+  if (insert_ops + delete_ops != ids_.next_lv()) return fail("op log misses ops");
+  std::uint64_t waiting = 0;
+  for (const auto& [replica, runs] : pending_) {
+    for (const auto& [seq, run] : runs) {
+      waiting += run_ops(run);
+      if (seq + run_ops(run) <= ids_.version().get(replica)) {
+        return fail("pending buffer holds a run that was integrated");
+      }
+    }
+  }
+  if (waiting != pending_ops_) return fail("pending op count");
+  if (!deep) return {};
+
+  for (const insert_entry& e : log_.inserts()) {
+    const std::string_view s(content_.data() + e.content_off, e.content_bytes);
+    const auto counts = validate_utf8(s);
+    if (!counts || counts->code_points != e.len) return fail("insert content length");
+  }
+  // Every delete target is a character, and deleted in the tree.
+  for (const delete_entry& e : log_.deletes()) {
+    const lv_t lo = e.backward ? e.target - (e.len - 1) : e.target;
+    if (!log_.is_insert_range(lo, lo + e.len)) return fail("delete targets a non-insert");
+    for (lv_t t = lo; t < lo + e.len; ++t) {
+      bool visible = true;
+      (void)seq_.rank(t, &visible);
+      if (visible) return fail(fmt::format("lv {} is deleted but visible", t));
+    }
+  }
+  return {};
+}
+
+}  // namespace internal
+
+// ---------------------------------------------------------------------------
+// weft::text forwards to text_impl.
+
+text::text() : text(random_replica_id()) {}
+text::text(replica_id replica, text_options options)
+    : impl_(std::make_unique<internal::text_impl>(replica, options)) {}
+text::text(std::unique_ptr<internal::text_impl> impl) noexcept : impl_(std::move(impl)) {}
+text::~text() = default;
+text::text(text&&) noexcept = default;
+text& text::operator=(text&&) noexcept = default;
+
+text text::clone() const { return fork(impl_->replica()); }
+text text::fork(replica_id replica) const {
+  return text(std::make_unique<internal::text_impl>(*impl_, replica));
+}
+
+replica_id text::replica() const noexcept { return impl_->replica(); }
+std::size_t text::size() const noexcept { return impl_->size(); }
+std::size_t text::size_utf16() const noexcept { return impl_->size_utf16(); }
+std::string text::to_string() const { return impl_->to_string(); }
+result<std::string> text::slice(std::size_t pos, std::size_t len) const {
+  return impl_->slice(pos, len);
+}
+result<void> text::insert(std::size_t pos, std::string_view utf8) {
+  return impl_->insert(pos, utf8);
+}
+result<void> text::erase(std::size_t pos, std::size_t len) { return impl_->erase(pos, len); }
+result<std::size_t> text::to_utf16(std::size_t pos) const { return impl_->to_utf16(pos); }
+result<std::size_t> text::from_utf16(std::size_t pos_utf16) const {
+  return impl_->from_utf16(pos_utf16);
+}
+const version_vector& text::version() const noexcept { return impl_->version(); }
+text_delta text::delta_since(const version_vector& since) const {
+  return impl_->delta_since(since);
+}
+result<std::vector<text_change>> text::apply(const text_delta& delta) {
+  return impl_->apply(delta);
+}
+std::uint64_t text::pending_ops() const noexcept { return impl_->pending_ops(); }
+result<anchor> text::anchor_at(std::size_t pos, affinity side) const {
+  return impl_->anchor_at(pos, side);
+}
+result<std::size_t> text::resolve(const anchor& a) const { return impl_->resolve(a); }
+result<op_id> text::id_at(std::size_t pos) const { return impl_->id_at(pos); }
+std::size_t text::memory_usage() const noexcept {
+  return sizeof(*this) + impl_->memory_usage();
+}
+
+result<void> internal::check(const text& t, bool deep) { return t.impl().check(deep); }
+
+}  // namespace weft

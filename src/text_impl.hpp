@@ -1,0 +1,97 @@
+// Copyright 2026 The weft Authors. MIT License.
+//
+// -----------------------------------------------------------------------------
+// File: text_impl.hpp
+// -----------------------------------------------------------------------------
+//
+// text_impl is the state behind weft::text: the sequence engine, the id map,
+// the op log, the inserted UTF-8 in lv order, and the pending buffer of
+// remote runs whose dependencies have not arrived.
+
+#ifndef WEFT_SRC_TEXT_IMPL_HPP_
+#define WEFT_SRC_TEXT_IMPL_HPP_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "weft/internal/id_map.hpp"
+#include "weft/internal/op_log.hpp"
+#include "weft/internal/sequence.hpp"
+#include "weft/text.hpp"
+
+namespace weft::internal {
+
+class text_impl {
+ public:
+  text_impl(replica_id replica, const text_options& options);
+  text_impl(const text_impl& other, replica_id replica);
+  text_impl(const text_impl&) = delete;
+  text_impl& operator=(const text_impl&) = delete;
+
+  replica_id replica() const noexcept { return replica_; }
+  std::uint32_t size() const noexcept { return seq_.size(); }
+  std::uint32_t size_utf16() const noexcept { return seq_.width(); }
+
+  std::string to_string() const;
+  result<std::string> slice(std::size_t pos, std::size_t len) const;
+
+  result<void> insert(std::size_t pos, std::string_view utf8);
+  result<void> erase(std::size_t pos, std::size_t len);
+
+  result<std::size_t> to_utf16(std::size_t pos) const;
+  result<std::size_t> from_utf16(std::size_t units) const;
+
+  const version_vector& version() const noexcept { return ids_.version(); }
+  text_delta delta_since(const version_vector& since) const;
+  result<std::vector<text_change>> apply(const text_delta& delta);
+  std::uint64_t pending_ops() const noexcept { return pending_ops_; }
+
+  result<anchor> anchor_at(std::size_t pos, affinity side) const;
+  result<std::size_t> resolve(const anchor& a) const;
+  result<op_id> id_at(std::size_t pos) const;
+
+  std::size_t memory_usage() const noexcept;
+  result<void> check(bool deep) const;
+
+  const sequence& seq() const noexcept { return seq_; }
+  const id_map& ids() const noexcept { return ids_; }
+  const op_log& log() const noexcept { return log_; }
+
+ private:
+  // pending_run is a remote run waiting for its dependencies.
+  using pending_map = std::map<replica_id, std::map<seq_t, text_op_run>>;
+
+  static std::uint32_t width_hook(const void* ctx, lv_t lv, std::uint32_t len);
+  static std::int64_t prefix_hook(const void* ctx, lv_t lv, std::uint32_t len,
+                                  std::uint32_t width);
+  static bool before_hook(const void* ctx, lv_t a, lv_t b);
+  static const sequence_hooks hooks_;
+
+  // content_offset returns where insert `lv` starts in content_.
+  std::size_t content_offset(lv_t lv) const;
+  // content_of returns the UTF-8 of inserts [lv, lv + len).
+  std::string_view content_of(lv_t lv, std::uint32_t len) const;
+
+  result<void> check_capacity(std::uint64_t ops, std::uint64_t bytes) const;
+  void integrate_insert(const text_insert_run& run, std::vector<text_change>& out);
+  void integrate_delete(const text_delete_run& run, std::vector<text_change>& out);
+
+  replica_id replica_;
+  text_options options_;
+  id_map ids_;
+  op_log log_;
+  std::string content_;  // UTF-8 of every insert, in lv order
+  sequence seq_;
+  pending_map pending_;
+  std::uint64_t pending_ops_ = 0;
+  std::vector<lv_span> scratch_;  // reused by erase() to avoid allocating
+
+  friend class apply_planner;
+};
+
+}  // namespace weft::internal
+
+#endif  // WEFT_SRC_TEXT_IMPL_HPP_
