@@ -172,6 +172,10 @@ std::string_view text_impl::content_of(lv_t lv, std::uint32_t len) const {
 }
 
 result<void> text_impl::check_capacity(std::uint64_t ops, std::uint64_t bytes) const {
+  if (ops <= options_.max_ops - ids_.next_lv() &&
+      bytes <= max_content_bytes - content_.size()) [[likely]] {
+    return {};
+  }
   if (ops > options_.max_ops - ids_.next_lv()) {
     return make_error(errc::capacity_exceeded,
                       fmt::format("text holds {} ops; {} more exceed its limit of {}",

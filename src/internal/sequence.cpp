@@ -639,6 +639,41 @@ void sequence::try_merge(leaf_node* leaf, std::uint32_t idx) {
 }
 
 std::uint32_t sequence::delete_in_item(cursor c, std::uint32_t len) {
+  {
+    // Backspace and forward-delete at the edge of a run: the deleted
+    // elements move straight into the neighbouring tombstone run they chain
+    // with, with no split, no new item and no index change.
+    seq_item& it = c.leaf->items[c.idx];
+    const std::uint32_t k = std::min(len, it.len() - c.off);
+    if (c.off > 0 && c.off + k == it.len() && c.idx + 1 < c.leaf->count) {
+      seq_item& next = c.leaf->items[c.idx + 1];
+      if (next.deleted() && next.lv == it.end() && next.origin_left == it.end() - 1 &&
+          next.origin_right == it.origin_right) {
+        const std::uint32_t w = item_width(it, c.off, k);
+        it.len_flags -= k;
+        it.width -= w;
+        next.lv -= k;
+        next.origin_left = next.lv - 1;
+        next.len_flags += k;
+        bump(c.leaf, -static_cast<std::int64_t>(k), -static_cast<std::int64_t>(w), 0);
+        return k;
+      }
+    }
+    if (c.off == 0 && k < it.len() && c.idx > 0) {
+      seq_item& prev = c.leaf->items[c.idx - 1];
+      if (prev.deleted() && prev.end() == it.lv && it.origin_left == prev.end() - 1 &&
+          prev.origin_right == it.origin_right) {
+        const std::uint32_t w = item_width(it, 0, k);
+        prev.len_flags += k;
+        it.lv += k;
+        it.origin_left = it.lv - 1;
+        it.len_flags -= k;
+        it.width -= w;
+        bump(c.leaf, -static_cast<std::int64_t>(k), -static_cast<std::int64_t>(w), 0);
+        return k;
+      }
+    }
+  }
   if (c.off > 0) c = split_at(c);
   seq_item* it = &c.leaf->items[c.idx];
   const std::uint32_t k = std::min(len, it->len());

@@ -7,6 +7,11 @@
 #include <cstdio>
 #include <string>
 
+static_assert(WEFT_VERSION_MAJOR == EXPECTED_MAJOR &&
+                  WEFT_VERSION_MINOR == EXPECTED_MINOR &&
+                  WEFT_VERSION_PATCH == EXPECTED_PATCH,
+              "weft/version.hpp disagrees with the installed package version");
+
 int main() {
   weft::text t;
   if (auto r = t.insert(0, "hello"); !r) {
@@ -18,6 +23,7 @@ int main() {
     std::fprintf(stderr, "expected \"hello\", got \"%s\"\n", s.c_str());
     return 1;
   }
-  std::printf("weft install test: ok (\"%s\")\n", s.c_str());
+  std::printf("weft %d.%d.%d install test: ok (\"%s\")\n", WEFT_VERSION_MAJOR,
+              WEFT_VERSION_MINOR, WEFT_VERSION_PATCH, s.c_str());
   return 0;
 }

@@ -1,0 +1,24 @@
+// Copyright 2026 The weft Authors. MIT License.
+//
+// -----------------------------------------------------------------------------
+// File: weft.hpp
+// -----------------------------------------------------------------------------
+//
+// The facade: including it gives the whole public C++ API of weft. Each
+// concept also has its own header for users who want less.
+
+#ifndef WEFT_WEFT_HPP_
+#define WEFT_WEFT_HPP_
+
+#include "weft/anchor.hpp"         // IWYU pragma: export
+#include "weft/id_set.hpp"         // IWYU pragma: export
+#include "weft/lamport_clock.hpp"  // IWYU pragma: export
+#include "weft/op_id.hpp"          // IWYU pragma: export
+#include "weft/result.hpp"         // IWYU pragma: export
+#include "weft/text.hpp"           // IWYU pragma: export
+#include "weft/text_change.hpp"    // IWYU pragma: export
+#include "weft/text_delta.hpp"     // IWYU pragma: export
+#include "weft/version.hpp"        // IWYU pragma: export
+#include "weft/version_vector.hpp" // IWYU pragma: export
+
+#endif  // WEFT_WEFT_HPP_
