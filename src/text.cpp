@@ -499,74 +499,94 @@ result<std::vector<text_change>> text_impl::apply(const text_delta& delta) {
     WEFT_TRY(validate_run(delta.runs[i], i));
   }
 
-  // Runs that wait, keyed like pending_: by replica, then first seq. The
-  // old pending runs are offered again after the fresh ones.
+  // The planner sees three kinds of runs: the fresh ones of this delta,
+  // those already waiting in pending_ (read, never changed until the plan
+  // holds), and `parked` ones that wait after this call (fresh runs, and
+  // trimmed forms of old ones). An unsound fresh run fails the call; an
+  // unsound old one, from an earlier call, is dropped.
   apply_planner planner(*this);
-  pending_map waiting;
-  // fresh holds the waiting runs that came with this delta: if one of them
-  // turns out unsound the whole call fails, while an unsound run left from
-  // an earlier call is dropped.
-  std::set<op_id> fresh;
+  pending_map parked;
+  std::set<op_id> parked_fresh;
   auto park = [&](const text_op_run& run, bool is_fresh) {
     const op_id id = run_id(run);
-    auto& slot = waiting[id.replica];
+    auto& slot = parked[id.replica];
     auto it = slot.find(id.seq);
     if (it == slot.end() || run_ops(it->second) < run_ops(run)) {
       slot[id.seq] = run;
-      if (is_fresh) fresh.insert(id);
+      if (is_fresh) parked_fresh.insert(id);
     }
   };
   std::string why;
   for (const text_op_run& run : delta.runs) {
-    switch (planner.offer(run, true, &why)) {
-      case apply_planner::outcome::invalid:
-        return make_error(errc::malformed, why);
-      case apply_planner::outcome::waiting: {
-        auto trimmed = planner.take_waiting();
-        park(trimmed ? *trimmed : run, true);
-        break;
-      }
-      default:
-        break;
-    }
-  }
-  for (const auto& [replica, runs] : pending_) {
-    for (const auto& [seq, run] : runs) park(run, false);
-  }
-  // Drain: a replica's runs wait in seq order, so only the first of each
-  // can become ready; repeat until a full pass makes no progress.
-  for (bool progress = true; progress;) {
-    progress = false;
-    for (auto it = waiting.begin(); it != waiting.end();) {
-      auto& runs = it->second;
-      while (!runs.empty()) {
-        const auto first = runs.begin();
-        const op_id key{it->first, first->first};
-        const bool is_fresh = fresh.count(key) > 0;
-        const auto verdict = planner.offer(first->second, is_fresh, &why);
-        if (verdict == apply_planner::outcome::invalid) {
-          return make_error(errc::malformed, why);
-        }
-        if (verdict == apply_planner::outcome::waiting) {
-          if (auto trimmed = planner.take_waiting()) {
-            const text_op_run t = std::move(*trimmed);
-            runs.erase(first);
-            runs.emplace(run_id(t).seq, t);
-            if (is_fresh) fresh.insert(run_id(t));
-          }
-          break;
-        }
-        runs.erase(first);
-        progress = true;
-      }
-      it = runs.empty() ? waiting.erase(it) : std::next(it);
+    const auto verdict = planner.offer(run, true, &why);
+    if (verdict == apply_planner::outcome::invalid) return make_error(errc::malformed, why);
+    if (verdict == apply_planner::outcome::waiting) {
+      auto trimmed = planner.take_waiting();
+      park(trimmed ? *trimmed : run, true);
     }
   }
 
-  std::uint64_t waiting_ops = 0;
-  for (const auto& [replica, runs] : waiting) {
-    for (const auto& [seq, run] : runs) waiting_ops += run_ops(run);
+  // Drain. Runs of one replica become ready in seq order, so each replica
+  // offers only its lowest waiting run (old or parked); passes repeat while
+  // anything lands. Old runs are consumed from the front of pending_[r],
+  // tracked by an iterator per replica instead of copying the buffer.
+  using old_iter = std::map<seq_t, text_op_run>::const_iterator;
+  std::map<replica_id, old_iter> old_next;
+  for (const auto& [replica, runs] : pending_) old_next.emplace(replica, runs.begin());
+  std::vector<replica_id> replicas;
+  for (const auto& [replica, it] : old_next) replicas.push_back(replica);
+  for (const auto& [replica, runs] : parked) {
+    if (!old_next.count(replica)) replicas.push_back(replica);
   }
+  std::uint64_t consumed_ops = 0;
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (const replica_id r : replicas) {
+      while (true) {
+        const auto old_map = pending_.find(r);
+        const old_iter* old = nullptr;
+        if (old_map != pending_.end() && old_next[r] != old_map->second.end()) {
+          old = &old_next[r];
+        }
+        auto parked_map = parked.find(r);
+        const bool has_parked = parked_map != parked.end() && !parked_map->second.empty();
+        if (old == nullptr && !has_parked) break;
+        const bool take_old =
+            old != nullptr &&
+            (!has_parked || (*old)->first <= parked_map->second.begin()->first);
+        const text_op_run& run =
+            take_old ? (*old)->second : parked_map->second.begin()->second;
+        const bool is_fresh = !take_old && parked_fresh.count(run_id(run)) > 0;
+        const auto verdict = planner.offer(run, is_fresh, &why);
+        if (verdict == apply_planner::outcome::invalid) {
+          return make_error(errc::malformed, why);
+        }
+        auto trimmed = verdict == apply_planner::outcome::waiting
+                           ? planner.take_waiting()
+                           : std::nullopt;
+        if (verdict == apply_planner::outcome::waiting && !trimmed) break;  // a gap
+        // The run leaves its place: planned, dropped, or re-parked trimmed.
+        if (take_old) {
+          consumed_ops += run_ops(run);
+          ++old_next[r];
+        } else {
+          parked_map->second.erase(parked_map->second.begin());
+        }
+        if (trimmed) {
+          park(*trimmed, is_fresh);
+          break;
+        }
+        progress = true;
+      }
+    }
+  }
+
+  std::uint64_t parked_ops = 0;
+  for (const auto& [replica, runs] : parked) {
+    for (const auto& [seq, run] : runs) parked_ops += run_ops(run);
+  }
+  // An upper bound: a parked run may replace an old one with the same key.
+  const std::uint64_t waiting_ops = pending_ops_ - consumed_ops + parked_ops;
   if (waiting_ops > options_.max_pending_ops) {
     return make_error(errc::capacity_exceeded,
                       fmt::format("{} ops would wait for dependencies; the limit is {}",
@@ -583,8 +603,25 @@ result<std::vector<text_change>> text_impl::apply(const text_delta& delta) {
       integrate_delete(std::get<text_delete_run>(run), changes);
     }
   }
-  pending_ = std::move(waiting);
-  pending_ops_ = waiting_ops;
+  pending_ops_ -= consumed_ops;
+  for (auto& [replica, it] : old_next) {
+    auto& runs = pending_[replica];
+    runs.erase(runs.begin(), it);
+  }
+  for (auto& [replica, runs] : parked) {
+    auto& slot = pending_[replica];
+    for (auto& [seq, run] : runs) {
+      auto it = slot.find(seq);
+      if (it == slot.end()) {
+        pending_ops_ += run_ops(run);
+        slot.emplace(seq, std::move(run));
+      } else if (run_ops(it->second) < run_ops(run)) {
+        pending_ops_ += run_ops(run) - run_ops(it->second);
+        it->second = std::move(run);
+      }
+    }
+  }
+  std::erase_if(pending_, [](const auto& entry) { return entry.second.empty(); });
   return changes;
 }
 
