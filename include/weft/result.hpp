@@ -13,6 +13,7 @@
 #define WEFT_RESULT_HPP_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -98,21 +99,23 @@ class [[nodiscard]] result<void> {
 
   result() = default;
   result(weft::error err) : error_(std::move(err)) {  // NOLINT
-    WEFT_ASSERT(error_.code != errc::ok, "an error needs a non-ok code");
+    WEFT_ASSERT(error_->code != errc::ok, "an error needs a non-ok code");
   }
 
-  bool has_value() const noexcept { return error_.code == errc::ok; }
+  bool has_value() const noexcept { return !error_.has_value(); }
   explicit operator bool() const noexcept { return has_value(); }
   void value() const { WEFT_ASSERT(has_value(), "result::value() on an error"); }
 
   const weft::error& error() const& {
     WEFT_ASSERT(!has_value(), "result::error() on a value");
-    return error_;
+    return *error_;
   }
-  errc code() const noexcept { return error_.code; }
+  errc code() const noexcept { return error_ ? error_->code : errc::ok; }
 
  private:
-  weft::error error_;
+  // Success, the hot path of every edit, is an empty optional: no string
+  // is built or destroyed.
+  std::optional<weft::error> error_;
 };
 
 // make_error builds an error result with a message; used as

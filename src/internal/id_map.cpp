@@ -31,6 +31,20 @@ std::uint32_t id_map::intern(replica_id r) {
 void id_map::append(replica_id replica, seq_t seq, std::uint32_t n) {
   WEFT_ASSERT(n > 0, "id_map::append of nothing");
   WEFT_ASSERT(next_lv_ + std::uint64_t{n} <= max_lv_count, "lv space exhausted");
+  if (!lv_runs_.empty()) {
+    // The same replica continuing its last run (a user typing) extends
+    // both tables in place.
+    const lv_run& last = lv_runs_.back();
+    replica_entry& e = replicas_[last.replica];
+    seq_run& run = e.runs.back();
+    if (e.id == replica && last.seq + (next_lv_ - last.lv) == seq &&
+        run.seq + run.len == seq && run.lv + run.len == next_lv_) {
+      run.len += n;
+      next_lv_ += n;
+      version_dirty_ = true;
+      return;
+    }
+  }
   const std::uint32_t idx =
       !lv_runs_.empty() && replicas_[lv_runs_.back().replica].id == replica
           ? lv_runs_.back().replica

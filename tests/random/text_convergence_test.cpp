@@ -704,10 +704,14 @@ void run_sequential_seed(std::uint64_t seed) {
     g_trail.action = "local edit";
     const version_vector v0 = t.version();
     const bool deep = g_trail.step % kDeepEvery == 0;
-    const edit_count n = random_edit(t, model, r, style, [&](std::size_t pos) {
-      expect_invariants(t, false);
-      expect_around(t, model, pos);
-    });
+    // One to three gestures per delta, as an editor batching keystrokes.
+    edit_count n;
+    for (std::size_t g = r.between(1, 3); g > 0; --g) {
+      n += random_edit(t, model, r, style, [&](std::size_t pos) {
+        expect_invariants(t, false);
+        expect_around(t, model, pos);
+      });
+    }
     ops += static_cast<int>(n.calls);
     expect_invariants(t, deep);
     expect_matches(t, model, "sequential");
@@ -722,8 +726,10 @@ void run_sequential_seed(std::uint64_t seed) {
     EXPECT_OK(changes, "follower.apply");
     apply_changes(follower_mirror, *changes);
     expect_invariants(follower, deep);
-    expect_matches(follower, follower_mirror, "follower");
-    EXPECT(follower_mirror == model, "follower diverged from the model");
+    EXPECT(follower_mirror == model, "the follower's reported changes diverge from the model");
+    // The follower's text itself is compared less often: its mirror is
+    // already checked, and a divergence persists until the next comparison.
+    if (g_trail.step % 4 == 0) expect_matches(follower, follower_mirror, "follower");
     EXPECT(follower.version() == t.version(), "follower version differs");
 
     g_trail.action = "reads";
@@ -784,7 +790,7 @@ struct replica_state {
 class network {
  public:
   network(std::uint64_t seed, rng& r) : r_(r) {
-    const std::size_t n = r_.chance(25) ? 6 : 5;
+    const std::size_t n = r_.chance(10) ? 6 : 5;
     std::set<std::uint64_t> used;
     while (used.size() < n) {
       // Small ids and full 64-bit ones, so tie-breaks by replica id see both.
