@@ -9,8 +9,10 @@ set(WEFT_SOURCES
   src/id_set.cpp
   src/text_delta.cpp
   src/text.cpp
+  src/text_apply.cpp
   src/internal/id_map.cpp
   src/internal/op_log.cpp
   src/internal/sequence.cpp
+  src/internal/sequence_tree.cpp
   src/internal/utf8.cpp
 )

@@ -15,14 +15,35 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "weft/internal/id_map.hpp"
 #include "weft/internal/op_log.hpp"
 #include "weft/internal/sequence.hpp"
+#include "weft/internal/utf8.hpp"
 #include "weft/text.hpp"
 
 namespace weft::internal {
+
+// max_content_bytes keeps content offsets in 32 bits.
+inline constexpr std::uint64_t max_content_bytes = 0xFFFFFFFFull;
+
+// run_ops returns how many operations a run holds.
+inline std::uint64_t run_ops(const text_op_run& run) {
+  if (const auto* ins = std::get_if<text_insert_run>(&run)) {
+    return utf8_count_code_points(ins->content);
+  }
+  return std::get<text_delete_run>(run).length;
+}
+
+// run_id returns the id of a run's first operation.
+inline op_id run_id(const text_op_run& run) {
+  return std::visit([](const auto& r) { return r.id; }, run);
+}
+
+// describe renders an op id for error messages.
+std::string describe(op_id id);
 
 class text_impl {
  public:
