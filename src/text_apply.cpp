@@ -21,6 +21,8 @@ namespace weft::internal {
 
 namespace {
 
+// validate_run checks what a run says about itself, before anything about
+// the receiving replica is looked at.
 result<void> validate_run(const text_op_run& run, std::size_t index) {
   if (const auto* ins = std::get_if<text_insert_run>(&run)) {
     const auto counts = validate_utf8(ins->content);
