@@ -72,20 +72,15 @@ std::string_view text_impl::content_of(lv_t lv, std::uint32_t len) const {
   return rest.substr(0, utf8_advance(rest, len));
 }
 
-result<void> text_impl::check_capacity(std::uint64_t ops, std::uint64_t bytes) const {
-  if (ops <= options_.max_ops - ids_.next_lv() &&
-      bytes <= max_content_bytes - content_.size()) [[likely]] {
-    return {};
-  }
+error text_impl::capacity_error(std::uint64_t ops, std::uint64_t bytes) const {
   if (ops > options_.max_ops - ids_.next_lv()) {
     return make_error(errc::capacity_exceeded,
                       fmt::format("text holds {} ops; {} more exceed its limit of {}",
                                   ids_.next_lv(), ops, options_.max_ops));
   }
-  if (bytes > max_content_bytes - content_.size()) {
-    return make_error(errc::capacity_exceeded, "text content would exceed 4 GiB");
-  }
-  return {};
+  return make_error(errc::capacity_exceeded,
+                    fmt::format("text content would exceed 4 GiB by {} bytes",
+                                bytes - (max_content_bytes - content_.size())));
 }
 
 // ---------------------------------------------------------------------------
@@ -151,7 +146,7 @@ result<void> text_impl::insert(std::size_t pos, std::string_view utf8) {
   if (n > seq_item::max_len) {
     return make_error(errc::capacity_exceeded, "one insert may hold at most 2^31-1 code points");
   }
-  WEFT_TRY(check_capacity(n, utf8.size()));
+  if (!fits(n, utf8.size())) return capacity_error(n, utf8.size());
   const seq_t seq = ids_.next_seq(replica_);
   if (seq > max_seq || n - 1 > max_seq - seq) {
     return make_error(errc::seq_exhausted,
@@ -179,7 +174,7 @@ result<void> text_impl::erase(std::size_t pos, std::size_t len) {
                                                       len, pos, size()));
   }
   if (len == 0) return {};
-  WEFT_TRY(check_capacity(len, 0));
+  if (!fits(len, 0)) return capacity_error(len, 0);
   const seq_t seq = ids_.next_seq(replica_);
   if (seq > max_seq || len - 1 > max_seq - seq) {
     return make_error(errc::seq_exhausted,

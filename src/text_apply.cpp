@@ -329,7 +329,9 @@ result<std::vector<text_change>> text_impl::apply(const text_delta& delta) {
                       fmt::format("{} ops would wait for dependencies; the limit is {}",
                                   waiting_ops, options_.max_pending_ops));
   }
-  WEFT_TRY(check_capacity(planner.planned_ops(), planner.planned_bytes()));
+  if (!fits(planner.planned_ops(), planner.planned_bytes())) {
+    return capacity_error(planner.planned_ops(), planner.planned_bytes());
+  }
 
   // Nothing below can fail: the plan is sound.
   std::vector<text_change> changes;

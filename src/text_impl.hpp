@@ -96,7 +96,13 @@ class text_impl {
   // content_of returns the UTF-8 of inserts [lv, lv + len).
   std::string_view content_of(lv_t lv, std::uint32_t len) const;
 
-  result<void> check_capacity(std::uint64_t ops, std::uint64_t bytes) const;
+  // fits reports whether `ops` more operations with `bytes` more content
+  // stay within the limits; capacity_error says why not.
+  bool fits(std::uint64_t ops, std::uint64_t bytes) const noexcept {
+    return ops <= options_.max_ops - ids_.next_lv() &&
+           bytes <= max_content_bytes - content_.size();
+  }
+  error capacity_error(std::uint64_t ops, std::uint64_t bytes) const;
   void integrate_insert(const text_insert_run& run, std::vector<text_change>& out);
   void integrate_delete(const text_delete_run& run, std::vector<text_change>& out);
 
