@@ -215,4 +215,21 @@ std::string id_set::to_string() const {
   return out;
 }
 
+result<void> internal::check(const id_set& s) {
+  for (const auto& [replica, ranges] : s.by_replica_) {
+    if (ranges.empty()) return make_error(errc::corrupted, "id set keeps an empty replica");
+    bool first = true;
+    seq_t prev_end = 0;
+    for (const auto& [begin, end] : ranges) {
+      if (begin >= end) return make_error(errc::corrupted, "id set holds an empty range");
+      if (!first && begin <= prev_end) {
+        return make_error(errc::corrupted, "id set ranges overlap or were not coalesced");
+      }
+      first = false;
+      prev_end = end;
+    }
+  }
+  return {};
+}
+
 }  // namespace weft

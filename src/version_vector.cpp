@@ -177,4 +177,17 @@ std::string version_vector::to_string() const {
   return out;
 }
 
+result<void> internal::check(const version_vector& v) {
+  const auto& e = v.entries_;
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    if (e[i].count == 0) {
+      return make_error(errc::corrupted, "version vector stores a zero count");
+    }
+    if (i > 0 && !(e[i - 1].replica < e[i].replica)) {
+      return make_error(errc::corrupted, "version vector entries are not sorted and unique");
+    }
+  }
+  return {};
+}
+
 }  // namespace weft

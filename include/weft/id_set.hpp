@@ -18,9 +18,18 @@
 #include <vector>
 
 #include "weft/op_id.hpp"
+#include "weft/result.hpp"
 #include "weft/version_vector.hpp"
 
 namespace weft {
+
+class id_set;
+
+namespace internal {
+// check verifies that every replica's ranges are non-empty, sorted,
+// disjoint and not adjacent (adjacent ones must have been coalesced).
+result<void> check(const id_set& s);
+}  // namespace internal
 
 class id_set {
  public:
@@ -61,6 +70,7 @@ class id_set {
   std::string to_string() const;
 
   friend bool operator==(const id_set&, const id_set&) = default;
+  friend result<void> internal::check(const id_set& s);
 
  private:
   // by_replica_[r] maps range begin -> range end; ranges are disjoint and

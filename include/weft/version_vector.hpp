@@ -23,6 +23,13 @@
 
 namespace weft {
 
+class version_vector;
+
+namespace internal {
+// check verifies that entries are sorted by replica, unique and non-zero.
+result<void> check(const version_vector& v);
+}  // namespace internal
+
 // causal_order relates two version vectors.
 enum class causal_order : std::uint8_t {
   equal,       // the same operations
@@ -81,6 +88,7 @@ class version_vector {
   std::string to_string() const;
 
   friend bool operator==(const version_vector&, const version_vector&) = default;
+  friend result<void> internal::check(const version_vector& v);
 
  private:
   std::vector<entry> entries_;  // sorted by replica, counts > 0

@@ -45,6 +45,9 @@ using ranges_t = std::vector<id_range>;
 // check_canonical verifies the representation invariant through ranges():
 // ordered by (replica, begin), non-empty, and neither overlapping nor adjacent.
 void check_canonical(const id_set& s) {
+  const auto inv = weft::internal::check(s);
+  INFO((inv ? std::string() : inv.error().message));
+  CHECK(inv);
   const ranges_t rs = s.ranges();
   CHECK(s.empty() == rs.empty());
   for (std::size_t i = 0; i < rs.size(); ++i) {

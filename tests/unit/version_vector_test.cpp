@@ -56,6 +56,9 @@ version_vector merged(version_vector a, const version_vector& b) {
 // check_well_formed verifies the representation invariant through the public
 // entries(): strictly ascending replica ids and no zero counts.
 void check_well_formed(const version_vector& v) {
+  const auto inv = weft::internal::check(v);
+  INFO((inv ? std::string() : inv.error().message));
+  CHECK(inv);
   const auto& es = v.entries();
   for (std::size_t i = 0; i < es.size(); ++i) {
     CHECK(es[i].count > 0);
