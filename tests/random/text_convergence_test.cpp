@@ -15,7 +15,9 @@
 //    that only sees its own edits and the text_change lists `apply`
 //    reports, so a single wrong change shows up as a mirror mismatch;
 //  * anchors, created at random positions with both affinities and resolved
-//    again after concurrent edits.
+//    again after concurrent edits;
+//  * non-interleaving: runs typed concurrently at one place (forwards,
+//    backwards or in one insert) come out whole, as FugueMax promises.
 //
 // Each seed makes 500 local edit calls (inserts of 1-24 code points and
 // erases), every hundredth seed 2000, so that trees grow inner levels.
@@ -1069,6 +1071,68 @@ void run_convergence_seed(std::uint64_t seed) {
   expect_invariants(fresh, true);
 }
 
+// ---------------------------------------------------------------------------
+// Non-interleaving
+// ---------------------------------------------------------------------------
+
+// run_interleaving_seed checks the promise text.hpp makes for FugueMax:
+// runs typed concurrently at the same place are never interleaved. 2-5
+// replicas fork one base text, each types a run at the same index (forwards
+// char by char, backwards char by char, or as one insert), and all deltas
+// are delivered in random order. Every run must appear whole, as typed.
+void run_interleaving_seed(std::uint64_t seed) {
+  rng r(seed);
+  text base(replica_id{0xBA5E});
+  const std::u32string base_text = random_string(r, r.below(12));
+  std::u32string base_model;
+  if (!base_text.empty()) (void)local_insert(base, base_model, 0, base_text);
+  const std::size_t pos = r.below(base_text.size() + 1);
+  const version_vector v0 = base.version();
+
+  const std::size_t n = r.between(2, 5);
+  std::vector<text> replicas;
+  std::vector<std::u32string> typed(n);  // each run as it reads once typed
+  std::vector<text_delta> deltas;
+  for (std::size_t k = 0; k < n; ++k) {
+    // Ids in random order relative to k, so tie-breaks vary.
+    replicas.push_back(base.fork(replica_id{1 + r.below(1000) * 8 + k}));
+    text& t = replicas.back();
+    std::u32string model = base_text;
+    const std::u32string run = random_string(r, r.between(1, 6));
+    const std::size_t how = r.below(3);
+    for (std::size_t i = 0; i < run.size() && how != 2; ++i) {
+      // 0: forwards, each char after the previous; 1: backwards, each char
+      // at the same index, so before the previous one.
+      (void)local_insert(t, model, how == 0 ? pos + i : pos, run.substr(i, 1));
+    }
+    if (how == 2) (void)local_insert(t, model, pos, run);
+    typed[k] = how == 1 ? std::u32string(run.rbegin(), run.rend()) : run;
+    deltas.push_back(t.delta_since(v0));
+  }
+
+  std::vector<std::pair<std::size_t, std::size_t>> mail;  // (to, delta)
+  for (std::size_t to = 0; to < n; ++to) {
+    for (std::size_t k = 0; k < n; ++k) {
+      if (k != to) mail.emplace_back(to, k);
+    }
+  }
+  for (std::size_t i = mail.size(); i > 1; --i) std::swap(mail[i - 1], mail[r.below(i)]);
+  for (const auto& [to, k] : mail) {
+    auto ok = replicas[to].apply(deltas[k]);
+    EXPECT_OK(ok, "apply");
+    expect_invariants(replicas[to], false);
+  }
+
+  const std::string merged = replicas[0].to_string();
+  for (std::size_t k = 0; k < n; ++k) {
+    EXPECT(replicas[k].to_string() == merged, "replica " << k << " diverged");
+    EXPECT(merged.find(utf8_encode(typed[k])) != std::string::npos,
+           "run " << k << " (\"" << utf8_encode(typed[k]) << "\") is interleaved in \"" << merged
+                  << "\"");
+    expect_invariants(replicas[k], true);
+  }
+}
+
 template <class Fn>
 void run_seeds(const char* test_name, Fn&& run_seed) {
   const seed_plan plan = plan_seeds();
@@ -1090,4 +1154,9 @@ TEST_CASE("text: random local edits match a string model", "[text][random]") {
 
 TEST_CASE("text: random replicas converge with exact change reports", "[text][random]") {
   run_seeds("text: random replicas converge with exact change reports", run_convergence_seed);
+}
+
+TEST_CASE("text: runs typed concurrently at one place never interleave", "[text][random]") {
+  run_seeds("text: runs typed concurrently at one place never interleave",
+            run_interleaving_seed);
 }
