@@ -135,7 +135,10 @@ result<std::size_t> text_impl::from_utf16(std::size_t units) const {
 // Local edits
 
 result<void> text_impl::insert(std::size_t pos, std::string_view utf8) {
-  const auto counts = validate_utf8(utf8);
+  // One ASCII keystroke is by far the most common insert.
+  const auto counts = utf8.size() == 1 && static_cast<unsigned char>(utf8[0]) < 0x80
+                          ? std::optional<utf8_counts>(utf8_counts{1, 1})
+                          : validate_utf8(utf8);
   if (!counts) return make_error(errc::invalid_utf8, "inserted text is not valid UTF-8");
   if (pos > size()) {
     return make_error(errc::out_of_range,

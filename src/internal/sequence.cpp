@@ -223,6 +223,7 @@ void sequence::insert_local(std::uint32_t pos, lv_t lv, std::uint32_t len,
       index_->assign(lv, lv + len, typing_.leaf, max_end_);
       typing_.next_pos += len;
       typing_.epoch = ++epoch_;
+      recent_ = recent_state{typing_.leaf, typing_.idx, typing_.next_pos - it.len(), epoch_};
       return;
     }
   }
@@ -235,7 +236,7 @@ void sequence::insert_local(std::uint32_t pos, lv_t lv, std::uint32_t len,
     *origin_left = at.idx > 0 ? last_leaf_->items[at.idx - 1].end() - 1 : no_lv;
   } else {
     // Right before the visible element at pos, after any tombstones.
-    at = find_visible(pos);
+    if (!recent_hit(pos, &at)) at = find_visible(pos);
     const seq_item& it = at.leaf->items[at.idx];
     *origin_right = it.lv + at.off;
     if (at.off > 0) {
@@ -251,18 +252,46 @@ void sequence::insert_local(std::uint32_t pos, lv_t lv, std::uint32_t len,
   }
   const cursor placed = place_at(at, lv, len, width, *origin_left, *origin_right);
   typing_ = typing_state{placed.leaf, placed.idx, pos + len, ++epoch_};
+  recent_ = recent_state{placed.leaf, placed.idx, pos - placed.off, epoch_};
+}
+
+bool sequence::recent_hit(std::uint32_t pos, cursor* c) const {
+  if (recent_.leaf == nullptr || recent_.epoch != epoch_) return false;
+  const seq_item& it = recent_.leaf->items[recent_.idx];
+  if (!it.deleted() && pos >= recent_.start && pos - recent_.start < it.len()) {
+    *c = cursor{recent_.leaf, recent_.idx, pos - recent_.start};
+    return true;
+  }
+  if (pos + 1 == recent_.start && recent_.idx > 0) {
+    const seq_item& prev = recent_.leaf->items[recent_.idx - 1];
+    if (!prev.deleted()) {
+      *c = cursor{recent_.leaf, recent_.idx - 1, prev.len() - 1};
+      return true;
+    }
+  }
+  return false;
 }
 
 void sequence::erase_local(std::uint32_t pos, std::uint32_t len,
                            std::vector<lv_span>& out) {
   WEFT_ASSERT(std::uint64_t{pos} + len <= total_.vis, "erase_local past the end");
+  cursor c{};
+  bool have = recent_hit(pos, &c);
   ++epoch_;
+  recent_.leaf = nullptr;
   while (len > 0) {
-    const cursor c = find_visible(pos);
+    if (!have) c = find_visible(pos);
+    have = false;
     const lv_t lv = c.leaf->items[c.idx].lv + c.off;
-    const std::uint32_t k = delete_in_item(c, len);
+    bool in_place = false;
+    const std::uint32_t k = delete_in_item(c, len, &in_place);
     out.push_back(lv_span{lv, lv + k});
     len -= k;
+    if (len == 0 && in_place) {
+      // The item keeps its first c.off elements, ending right before pos:
+      // the next backspace lands there.
+      recent_ = recent_state{c.leaf, c.idx, pos - c.off, epoch_};
+    }
   }
 }
 

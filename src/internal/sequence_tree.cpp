@@ -337,7 +337,7 @@ void sequence::try_merge(leaf_node* leaf, std::uint32_t idx) {
   }
 }
 
-std::uint32_t sequence::delete_in_item(cursor c, std::uint32_t len) {
+std::uint32_t sequence::delete_in_item(cursor c, std::uint32_t len, bool* in_place) {
   {
     // Backspace and forward-delete at the edge of a run: the deleted
     // elements move straight into the neighbouring tombstone run they chain
@@ -355,6 +355,7 @@ std::uint32_t sequence::delete_in_item(cursor c, std::uint32_t len) {
         next.origin_left = next.lv - 1;
         next.len_flags += k;
         bump(c.leaf, -static_cast<std::int64_t>(k), -static_cast<std::int64_t>(w), 0);
+        if (in_place != nullptr) *in_place = true;
         return k;
       }
     }

@@ -171,7 +171,11 @@ class sequence {
   cursor split_at(const cursor& c);
   cursor place_at(cursor at, lv_t lv, std::uint32_t len, std::uint32_t width,
                   lv_t origin_left, lv_t origin_right);
-  std::uint32_t delete_in_item(cursor c, std::uint32_t len);
+  // delete_in_item deletes up to `len` elements from `c` within one item;
+  // *in_place says the item at c kept its place and its first c.off
+  // elements (the deleted tail joined the next tombstone run).
+  std::uint32_t delete_in_item(cursor c, std::uint32_t len, bool* in_place = nullptr);
+  bool recent_hit(std::uint32_t pos, cursor* c) const;
   void try_merge(leaf_node* leaf, std::uint32_t idx);
   leaf_node* split_leaf(leaf_node* leaf);
   void refresh_up(leaf_node* leaf);
@@ -214,6 +218,17 @@ class sequence {
   };
   typing_state typing_;
   std::uint64_t epoch_ = 1;
+
+  // recent_ is the item the last local edit left the caret in, with the
+  // visible position of its first element, valid under the same epoch: a
+  // backspace or an edit inside it needs no lookup.
+  struct recent_state {
+    leaf_node* leaf = nullptr;
+    std::uint32_t idx = 0;
+    std::uint32_t start = 0;
+    std::uint64_t epoch = 0;
+  };
+  recent_state recent_;
 
   friend struct sequence_access;
 };
