@@ -17,6 +17,7 @@ namespace weft::internal {
 // Lookup
 
 sequence::cursor sequence::find_visible(std::uint32_t pos) const {
+  flush();
   WEFT_ASSERT(pos < total_.vis, "find_visible past the end");
   leaf_node* leaf = nullptr;
   std::uint32_t p = pos;
@@ -57,6 +58,7 @@ sequence::cursor sequence::find_visible(std::uint32_t pos) const {
 }
 
 sequence::cursor sequence::find_raw(std::uint32_t raw) const {
+  flush();
   if (raw >= total_.raw) return cursor{last_leaf_, last_leaf_->count, 0};
   void* node = root_;
   std::uint32_t p = raw;
@@ -99,6 +101,7 @@ std::uint32_t sequence::item_width(const seq_item& it, std::uint32_t off,
 }
 
 seq_metrics sequence::rank_of(const cursor& c) const {
+  flush();
   seq_metrics m;
   const leaf_node* leaf = c.leaf;
   for (std::uint32_t i = 0; i < c.idx && i < leaf->count; ++i) add(m, leaf->items[i]);
@@ -139,6 +142,7 @@ std::uint32_t sequence::width_at(std::uint32_t pos) const {
 }
 
 bool sequence::pos_at_width(std::uint32_t width, std::uint32_t* pos) const {
+  flush();
   if (width >= total_.width) {
     *pos = total_.vis;
     return width == total_.width;
@@ -219,7 +223,17 @@ void sequence::insert_local(std::uint32_t pos, lv_t lv, std::uint32_t len,
       it.len_flags += len;
       it.width += width;
       max_end_ = std::max(max_end_, lv + len);
-      bump(typing_.leaf, len, width, len);
+      if (deferred_.leaf != typing_.leaf) {
+        flush();
+        deferred_.leaf = typing_.leaf;
+      }
+      deferred_.vis += len;
+      deferred_.width += width;
+      deferred_.raw += len;
+      total_.vis += len;
+      total_.width += width;
+      total_.raw += len;
+      if (typing_.leaf != hint_leaf_) hint_leaf_ = nullptr;
       index_->assign(lv, lv + len, typing_.leaf, max_end_);
       typing_.next_pos += len;
       typing_.epoch = ++epoch_;

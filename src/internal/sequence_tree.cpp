@@ -55,10 +55,12 @@ void sequence::clear() {
   max_end_ = 0;
   index_->clear();
   hint_leaf_ = nullptr;
+  deferred_ = deferred_growth{};
   ++epoch_;
 }
 
 void sequence::copy_from(const sequence& other) {
+  other.flush();
   clear();
   auto* leaf = new leaf_node();
   root_ = leaf;
@@ -74,8 +76,21 @@ void sequence::copy_from(const sequence& other) {
 // ---------------------------------------------------------------------------
 // Structure
 
+void sequence::flush() const {
+  if (deferred_.leaf == nullptr) return;
+  std::uint32_t slot = deferred_.leaf->slot;
+  for (inner_node* p = deferred_.leaf->parent; p != nullptr; p = p->parent) {
+    p->m[slot].vis += deferred_.vis;
+    p->m[slot].width += deferred_.width;
+    p->m[slot].raw += deferred_.raw;
+    slot = p->slot;
+  }
+  deferred_ = deferred_growth{};
+}
+
 void sequence::bump(leaf_node* leaf, std::int64_t dvis, std::int64_t dwidth,
                     std::int64_t draw) {
+  flush();
   if (leaf != hint_leaf_) hint_leaf_ = nullptr;
   const auto v = static_cast<std::uint32_t>(dvis);
   const auto w = static_cast<std::uint32_t>(dwidth);
@@ -233,6 +248,7 @@ leaf_node* sequence::split_leaf(leaf_node* leaf) {
 
 sequence::cursor sequence::insert_item(leaf_node* leaf, std::uint32_t idx,
                                        const seq_item& item) {
+  flush();
   if (leaf->count == leaf_capacity) {
     leaf_node* right = split_leaf(leaf);
     const std::uint32_t half = leaf_capacity / 2;
@@ -404,6 +420,7 @@ std::size_t sequence::memory_usage() const noexcept {
 }
 
 std::string sequence::check(bool deep) const {
+  flush();
   if (root_ == nullptr || first_leaf_ == nullptr || last_leaf_ == nullptr) {
     return "sequence has no root";
   }

@@ -184,6 +184,9 @@ class sequence {
                  const seq_metrics& m);
   void bump(leaf_node* leaf, std::int64_t dvis, std::int64_t dwidth,
             std::int64_t draw);
+  // flush adds the deferred typing growth to the inner nodes; everything
+  // that reads or changes inner metrics calls it first.
+  void flush() const;
   void clear();
 
   sequence_hooks hooks_;
@@ -229,6 +232,17 @@ class sequence {
     std::uint64_t epoch = 0;
   };
   recent_state recent_;
+
+  // deferred_ is growth of one leaf from the typing fast path that the
+  // inner nodes have not seen yet (total_ has). Consecutive keystrokes then
+  // cost no climb to the root.
+  struct deferred_growth {
+    leaf_node* leaf = nullptr;
+    std::uint32_t vis = 0;
+    std::uint32_t width = 0;
+    std::uint32_t raw = 0;
+  };
+  mutable deferred_growth deferred_;
 
   friend struct sequence_access;
 };
