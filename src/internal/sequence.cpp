@@ -213,7 +213,7 @@ void sequence::insert_local(std::uint32_t pos, lv_t lv, std::uint32_t len,
                             std::uint32_t width, lv_t* origin_left,
                             lv_t* origin_right) {
   WEFT_ASSERT(pos <= total_.vis, "insert_local past the end");
-  if (typing_.leaf != nullptr && pos == typing_.next_pos && epoch_ == typing_.epoch) {
+  if (typing_.leaf != nullptr && pos == typing_.pos && epoch_ == typing_.epoch) {
     // Typing on where the last local insert ended: nothing has changed
     // since, so the new run extends that item (same origins chain).
     seq_item& it = typing_.leaf->items[typing_.idx];
@@ -235,9 +235,9 @@ void sequence::insert_local(std::uint32_t pos, lv_t lv, std::uint32_t len,
       total_.raw += len;
       if (typing_.leaf != hint_leaf_) hint_leaf_ = nullptr;
       index_->assign(lv, lv + len, typing_.leaf, max_end_);
-      typing_.next_pos += len;
+      typing_.pos += len;
       typing_.epoch = ++epoch_;
-      recent_ = recent_state{typing_.leaf, typing_.idx, typing_.next_pos - it.len(), epoch_};
+      recent_ = edit_mark{typing_.leaf, typing_.idx, typing_.pos - it.len(), epoch_};
       return;
     }
   }
@@ -265,18 +265,18 @@ void sequence::insert_local(std::uint32_t pos, lv_t lv, std::uint32_t len,
     }
   }
   const cursor placed = place_at(at, lv, len, width, *origin_left, *origin_right);
-  typing_ = typing_state{placed.leaf, placed.idx, pos + len, ++epoch_};
-  recent_ = recent_state{placed.leaf, placed.idx, pos - placed.off, epoch_};
+  typing_ = edit_mark{placed.leaf, placed.idx, pos + len, ++epoch_};
+  recent_ = edit_mark{placed.leaf, placed.idx, pos - placed.off, epoch_};
 }
 
 bool sequence::recent_hit(std::uint32_t pos, cursor* c) const {
   if (recent_.leaf == nullptr || recent_.epoch != epoch_) return false;
   const seq_item& it = recent_.leaf->items[recent_.idx];
-  if (!it.deleted() && pos >= recent_.start && pos - recent_.start < it.len()) {
-    *c = cursor{recent_.leaf, recent_.idx, pos - recent_.start};
+  if (!it.deleted() && pos >= recent_.pos && pos - recent_.pos < it.len()) {
+    *c = cursor{recent_.leaf, recent_.idx, pos - recent_.pos};
     return true;
   }
-  if (pos + 1 == recent_.start && recent_.idx > 0) {
+  if (pos + 1 == recent_.pos && recent_.idx > 0) {
     const seq_item& prev = recent_.leaf->items[recent_.idx - 1];
     if (!prev.deleted()) {
       *c = cursor{recent_.leaf, recent_.idx - 1, prev.len() - 1};
@@ -304,7 +304,7 @@ void sequence::erase_local(std::uint32_t pos, std::uint32_t len,
     if (len == 0 && in_place) {
       // The item keeps its first c.off elements, ending right before pos:
       // the next backspace lands there.
-      recent_ = recent_state{c.leaf, c.idx, pos - c.off, epoch_};
+      recent_ = edit_mark{c.leaf, c.idx, pos - c.off, epoch_};
     }
   }
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -107,6 +108,23 @@ void sequence::bump(leaf_node* leaf, std::int64_t dvis, std::int64_t dwidth,
   total_.raw += r;
 }
 
+namespace {
+
+// adopt points child `i` of `parent` back at its parent and slot.
+void adopt(inner_node* parent, std::uint32_t i) {
+  if (parent->leaf_children) {
+    auto* c = static_cast<leaf_node*>(parent->child[i]);
+    c->parent = parent;
+    c->slot = i;
+  } else {
+    auto* c = static_cast<inner_node*>(parent->child[i]);
+    c->parent = parent;
+    c->slot = i;
+  }
+}
+
+}  // namespace
+
 void sequence::add_child(inner_node* parent, std::uint32_t slot, void* child,
                          const seq_metrics& m) {
   if (parent->count == inner_capacity) {
@@ -125,17 +143,25 @@ void sequence::add_child(inner_node* parent, std::uint32_t slot, void* child,
   parent->child[slot] = child;
   parent->m[slot] = m;
   ++parent->count;
-  for (std::uint32_t i = slot; i < parent->count; ++i) {
-    if (parent->leaf_children) {
-      auto* c = static_cast<leaf_node*>(parent->child[i]);
-      c->parent = parent;
-      c->slot = i;
-    } else {
-      auto* c = static_cast<inner_node*>(parent->child[i]);
-      c->parent = parent;
-      c->slot = i;
-    }
-  }
+  for (std::uint32_t i = slot; i < parent->count; ++i) adopt(parent, i);
+}
+
+template <class Node>
+void sequence::grow_root(Node* left, Node* right, const seq_metrics& ml,
+                         const seq_metrics& mr) {
+  auto* root = new inner_node();
+  ++inners_;
+  root->leaf_children = std::is_same_v<Node, leaf_node>;
+  root->count = 2;
+  root->child[0] = left;
+  root->child[1] = right;
+  root->m[0] = ml;
+  root->m[1] = mr;
+  left->parent = right->parent = root;
+  left->slot = 0;
+  right->slot = 1;
+  root_ = root;
+  ++height_;
 }
 
 void sequence::split_inner(inner_node* node) {
@@ -147,33 +173,13 @@ void sequence::split_inner(inner_node* node) {
   for (std::uint32_t i = 0; i < right->count; ++i) {
     right->child[i] = node->child[half + i];
     right->m[i] = node->m[half + i];
-    if (right->leaf_children) {
-      auto* c = static_cast<leaf_node*>(right->child[i]);
-      c->parent = right;
-      c->slot = i;
-    } else {
-      auto* c = static_cast<inner_node*>(right->child[i]);
-      c->parent = right;
-      c->slot = i;
-    }
+    adopt(right, i);
   }
   node->count = half;
   const seq_metrics ml = sum_inner(node);
   const seq_metrics mr = sum_inner(right);
   if (node->parent == nullptr) {
-    auto* root = new inner_node();
-    ++inners_;
-    root->leaf_children = false;
-    root->count = 2;
-    root->child[0] = node;
-    root->child[1] = right;
-    root->m[0] = ml;
-    root->m[1] = mr;
-    node->parent = right->parent = root;
-    node->slot = 0;
-    right->slot = 1;
-    root_ = root;
-    ++height_;
+    grow_root(node, right, ml, mr);
     return;
   }
   node->parent->m[node->slot] = ml;
@@ -207,19 +213,7 @@ leaf_node* sequence::split_leaf(leaf_node* leaf) {
   const seq_metrics ml = sum_leaf(leaf);
   const seq_metrics mr = sum_leaf(right);
   if (leaf->parent == nullptr) {
-    auto* root = new inner_node();
-    ++inners_;
-    root->leaf_children = true;
-    root->count = 2;
-    root->child[0] = leaf;
-    root->child[1] = right;
-    root->m[0] = ml;
-    root->m[1] = mr;
-    leaf->parent = right->parent = root;
-    leaf->slot = 0;
-    right->slot = 1;
-    root_ = root;
-    height_ = 1;
+    grow_root(leaf, right, ml, mr);
   } else {
     leaf->parent->m[leaf->slot] = ml;
     add_child(leaf->parent, leaf->slot + 1, right, mr);

@@ -17,16 +17,10 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/catch_tostring.hpp>
 
+#include "support/printers.hpp"
+
 #include "weft/version_vector.hpp"
 
-// StringMaker lets failed comparisons of ranges print their contents.
-template <>
-struct Catch::StringMaker<weft::id_range> {
-  static std::string convert(const weft::id_range& r) {
-    return std::to_string(static_cast<std::uint64_t>(r.replica)) + ":[" +
-           std::to_string(r.begin) + "," + std::to_string(r.end) + ")";
-  }
-};
 
 namespace {
 

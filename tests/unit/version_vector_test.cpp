@@ -19,14 +19,8 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/catch_tostring.hpp>
 
-// StringMaker lets failed comparisons of ranges print their contents.
-template <>
-struct Catch::StringMaker<weft::id_range> {
-  static std::string convert(const weft::id_range& r) {
-    return std::to_string(static_cast<std::uint64_t>(r.replica)) + ":[" +
-           std::to_string(r.begin) + "," + std::to_string(r.end) + ")";
-  }
-};
+#include "support/printers.hpp"
+
 
 namespace {
 

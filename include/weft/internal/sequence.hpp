@@ -178,6 +178,9 @@ class sequence {
   bool recent_hit(std::uint32_t pos, cursor* c) const;
   void try_merge(leaf_node* leaf, std::uint32_t idx);
   leaf_node* split_leaf(leaf_node* leaf);
+  template <class Node>
+  void grow_root(Node* left, Node* right, const seq_metrics& ml,
+                 const seq_metrics& mr);
   void refresh_up(leaf_node* leaf);
   void split_inner(inner_node* node);
   void add_child(inner_node* parent, std::uint32_t slot, void* child,
@@ -210,28 +213,23 @@ class sequence {
   mutable leaf_node* hint_leaf_ = nullptr;
   mutable std::uint32_t hint_start_ = 0;
 
-  // typing_ remembers where the last local insert left its item, valid
-  // while epoch_ (bumped by every other mutation) has not moved: the next
-  // keystroke at `next_pos` then extends the item without any lookup.
-  struct typing_state {
+  // edit_mark names an item a local edit left behind, valid while epoch_
+  // (bumped by every other mutation) has not moved since.
+  struct edit_mark {
     leaf_node* leaf = nullptr;
     std::uint32_t idx = 0;
-    std::uint32_t next_pos = 0;
+    std::uint32_t pos = 0;  // see typing_ and recent_
     std::uint64_t epoch = 0;
   };
-  typing_state typing_;
   std::uint64_t epoch_ = 1;
-
-  // recent_ is the item the last local edit left the caret in, with the
-  // visible position of its first element, valid under the same epoch: a
-  // backspace or an edit inside it needs no lookup.
-  struct recent_state {
-    leaf_node* leaf = nullptr;
-    std::uint32_t idx = 0;
-    std::uint32_t start = 0;
-    std::uint64_t epoch = 0;
-  };
-  recent_state recent_;
+  // typing_ is the item the last local insert extended or created, `pos`
+  // the visible position after it: the next keystroke there extends it
+  // again without any lookup.
+  edit_mark typing_;
+  // recent_ is the item the caret of the last local edit sits in, `pos` the
+  // visible position of its first element: a backspace or an edit inside it
+  // needs no lookup.
+  edit_mark recent_;
 
   // deferred_ is growth of one leaf from the typing fast path that the
   // inner nodes have not seen yet (total_ has). Consecutive keystrokes then
