@@ -297,14 +297,19 @@ void sequence::erase_local(std::uint32_t pos, std::uint32_t len,
     if (!have) c = find_visible(pos);
     have = false;
     const lv_t lv = c.leaf->items[c.idx].lv + c.off;
-    bool in_place = false;
-    const std::uint32_t k = delete_in_item(c, len, &in_place);
+    cursor left{};
+    cursor right{};
+    const std::uint32_t k = delete_in_item(c, len, &left, &right);
     out.push_back(lv_span{lv, lv + k});
     len -= k;
-    if (len == 0 && in_place) {
-      // The item keeps its first c.off elements, ending right before pos:
-      // the next backspace lands there.
-      recent_ = edit_mark{c.leaf, c.idx, pos - c.off, epoch_};
+    if (len == 0 && left.leaf != nullptr) {
+      // The caret now sits after `left`, which ends right before pos: the
+      // next backspace lands there.
+      const std::uint32_t n = left.leaf->items[left.idx].len();
+      recent_ = edit_mark{left.leaf, left.idx, pos - n, epoch_};
+    } else if (len == 0 && right.leaf != nullptr) {
+      // Or before `right`, which starts at pos: the next forward delete.
+      recent_ = edit_mark{right.leaf, right.idx, pos, epoch_};
     }
   }
 }

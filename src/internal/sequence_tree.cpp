@@ -347,7 +347,8 @@ void sequence::try_merge(leaf_node* leaf, std::uint32_t idx) {
   }
 }
 
-std::uint32_t sequence::delete_in_item(cursor c, std::uint32_t len, bool* in_place) {
+std::uint32_t sequence::delete_in_item(cursor c, std::uint32_t len, cursor* left,
+                                       cursor* right) {
   {
     // Backspace and forward-delete at the edge of a run: the deleted
     // elements move straight into the neighbouring tombstone run they chain
@@ -365,7 +366,7 @@ std::uint32_t sequence::delete_in_item(cursor c, std::uint32_t len, bool* in_pla
         next.origin_left = next.lv - 1;
         next.len_flags += k;
         bump(c.leaf, -static_cast<std::int64_t>(k), -static_cast<std::int64_t>(w), 0);
-        if (in_place != nullptr) *in_place = true;
+        if (left != nullptr) *left = c;
         return k;
       }
     }
@@ -380,13 +381,20 @@ std::uint32_t sequence::delete_in_item(cursor c, std::uint32_t len, bool* in_pla
         it.len_flags -= k;
         it.width -= w;
         bump(c.leaf, -static_cast<std::int64_t>(k), -static_cast<std::int64_t>(w), 0);
+        if (right != nullptr) *right = c;
         return k;
       }
     }
   }
-  if (c.off > 0) c = split_at(c);
+  const bool from_middle = c.off > 0;
+  if (from_middle) c = split_at(c);
   seq_item* it = &c.leaf->items[c.idx];
   const std::uint32_t k = std::min(len, it->len());
+  // The visible head left of the hole sits right before the deleted piece,
+  // unless a second split below may move things between leaves.
+  if (left != nullptr && from_middle && c.idx > 0 && k == it->len()) {
+    *left = cursor{c.leaf, c.idx - 1, 0};
+  }
   if (k < it->len()) {
     // Splitting off the tail may split the leaf and move this item.
     const lv_t lv = it->lv;

@@ -171,10 +171,12 @@ class sequence {
   cursor split_at(const cursor& c);
   cursor place_at(cursor at, lv_t lv, std::uint32_t len, std::uint32_t width,
                   lv_t origin_left, lv_t origin_right);
-  // delete_in_item deletes up to `len` elements from `c` within one item;
-  // *in_place says the item at c kept its place and its first c.off
-  // elements (the deleted tail joined the next tombstone run).
-  std::uint32_t delete_in_item(cursor c, std::uint32_t len, bool* in_place = nullptr);
+  // delete_in_item deletes up to `len` elements from `c` within one item.
+  // Where it knows them cheaply, it sets *left to the visible item that ends
+  // right before the deleted elements and *right to the one that starts
+  // right after them (leaf stays null otherwise).
+  std::uint32_t delete_in_item(cursor c, std::uint32_t len, cursor* left = nullptr,
+                               cursor* right = nullptr);
   bool recent_hit(std::uint32_t pos, cursor* c) const;
   void try_merge(leaf_node* leaf, std::uint32_t idx);
   leaf_node* split_leaf(leaf_node* leaf);
