@@ -172,32 +172,37 @@ class apply_planner {
   }
 
   // all_inserts reports whether ops [begin, end) of `r`, all known, are
-  // inserts (an origin or delete target must name a character).
+  // inserts (an origin or delete target must name a character). Ops below
+  // the replica's real next seq are looked up in the log; the rest must lie
+  // in insert runs this plan integrates first.
   bool all_inserts(replica_id r, seq_t begin, seq_t end) const {
     const seq_t real_next = t_.ids_.next_seq(r);
     if (begin < real_next) {
       std::vector<lv_span> spans;
       const seq_t stop = std::min(end, real_next);
       t_.ids_.lv_spans(r, begin, stop, spans);
+      seq_t covered = 0;
       for (const lv_span& s : spans) {
         if (!t_.log_.is_insert_range(s.begin, s.end)) return false;
+        covered += s.end - s.begin;
       }
+      if (covered != stop - begin) return false;
       begin = stop;
     }
     if (begin >= end) return true;
     auto it = sim_inserts_.find(r);
     if (it == sim_inserts_.end()) return false;
-    const auto& ranges = it->second;  // ascending, disjoint
-    auto pos = std::upper_bound(ranges.begin(), ranges.end(), begin,
-                                [](seq_t key, const std::pair<seq_t, seq_t>& rg) {
-                                  return key < rg.first;
-                                });
-    while (begin < end) {
-      if (pos == ranges.begin()) return false;
-      const auto& rg = *std::prev(pos);
-      if (begin >= rg.second) return false;
-      begin = rg.second;
-      ++pos;
+    const auto& ranges = it->second;  // ascending, disjoint, maybe with gaps
+    auto rg = std::upper_bound(ranges.begin(), ranges.end(), begin,
+                               [](seq_t key, const std::pair<seq_t, seq_t>& range) {
+                                 return key < range.first;
+                               });
+    if (rg == ranges.begin()) return false;
+    for (--rg; begin < end; ++rg) {
+      // Each step must continue exactly where the last range ended: a gap
+      // is a delete op (or nothing), not a character.
+      if (rg == ranges.end() || begin < rg->first || begin >= rg->second) return false;
+      begin = rg->second;
     }
     return true;
   }

@@ -322,6 +322,30 @@ TEST_CASE("text: malformed deltas are refused whole") {
   refuse(text_delta{{text_insert_run{op_id{kC, 0}, op_id{kA, 0}, op_id{kA, 0}, "x"}}},
          errc::malformed);
 
+  // Targets that span a delete op arriving in the same delta: the ops
+  // (kC, 0..4) are "ab", a delete, "cd", so (kC, 2) is no character.
+  text_insert_run ab{op_id{kC, 0}, std::nullopt, std::nullopt, "ab"};
+  text_delete_run del_a{op_id{kC, 2}, 1, op_id{kC, 0}, false};
+  text_insert_run cd{op_id{kC, 3}, op_id{kC, 1}, std::nullopt, "cd"};
+  text_delete_run across{op_id{replica_id{4}, 0}, 5, op_id{kC, 0}, false};
+  refuse(text_delta{{ab, del_a, cd, across}}, errc::malformed);
+  // The same targets, once integrated, are refused the same way.
+  REQUIRE(b.apply(text_delta{{ab, del_a, cd}}));
+  require_sound(b);
+  CHECK(b.size() == before.size() + 3);  // "b" and "cd" joined the text
+  const std::string with_c = b.to_string();
+  auto r_across = b.apply(text_delta{{across}});
+  CHECK(r_across.code() == errc::malformed);
+  CHECK(b.to_string() == with_c);
+  require_sound(b);
+}
+
+TEST_CASE("text: runs on unknown ids wait") {
+  text a(kA);
+  ok(a.insert(0, "abc"));
+  text b(kB);
+  sync(a, b);
+  const std::string before = b.to_string();
   // Referring to ids never seen is not an error: the run waits.
   auto r = b.apply(text_delta{{text_insert_run{op_id{kC, 0}, op_id{replica_id{99}, 7},
                                                std::nullopt, "later"}}});
