@@ -400,7 +400,7 @@ result<std::size_t> text::to_utf16(std::size_t pos) const { return impl_->to_utf
 result<std::size_t> text::from_utf16(std::size_t pos_utf16) const {
   return impl_->from_utf16(pos_utf16);
 }
-const version_vector& text::version() const noexcept { return impl_->version(); }
+const version_vector& text::version() const { return impl_->version(); }
 text_delta text::delta_since(const version_vector& since) const {
   return impl_->delta_since(since);
 }

@@ -65,7 +65,7 @@ class text_impl {
   result<std::size_t> to_utf16(std::size_t pos) const;
   result<std::size_t> from_utf16(std::size_t units) const;
 
-  const version_vector& version() const noexcept { return ids_.version(); }
+  const version_vector& version() const { return ids_.version(); }
   text_delta delta_since(const version_vector& since) const;
   result<std::vector<text_change>> apply(const text_delta& delta);
   std::uint64_t pending_ops() const noexcept { return pending_ops_; }

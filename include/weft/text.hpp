@@ -94,7 +94,7 @@ class text {
   result<std::size_t> from_utf16(std::size_t pos_utf16) const;
 
   // Replication.
-  const version_vector& version() const noexcept;
+  const version_vector& version() const;
   text_delta delta_since(const version_vector& since) const;
   // apply integrates a remote delta and returns the positional changes it
   // made, in order. Invalid runs fail the whole call with nothing changed.

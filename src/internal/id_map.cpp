@@ -45,6 +45,7 @@ void id_map::append(replica_id replica, seq_t seq, std::uint32_t n) {
       return;
     }
   }
+  (void)version();  // settle what the fast path deferred
   const std::uint32_t idx =
       !lv_runs_.empty() && replicas_[lv_runs_.back().replica].id == replica
           ? lv_runs_.back().replica
@@ -63,7 +64,7 @@ void id_map::append(replica_id replica, seq_t seq, std::uint32_t n) {
     e.runs.push_back(seq_run{seq, next_lv_, n});
   }
   next_lv_ += n;
-  version_dirty_ = true;
+  version_.advance(replica, seq + n);
 }
 
 seq_t id_map::next_seq(replica_id replica) const noexcept {
@@ -77,10 +78,10 @@ seq_t id_map::next_seq(replica_id replica) const noexcept {
 
 const version_vector& id_map::version() const {
   if (version_dirty_) {
-    for (const std::uint32_t idx : by_id_) {
-      const replica_entry& e = replicas_[idx];
-      version_.advance(e.id, e.runs.back().seq + e.runs.back().len);
-    }
+    // Only the fast path of append defers, and only for the replica of the
+    // last lv run, so one entry is all there is to bring up to date.
+    const replica_entry& e = replicas_[lv_runs_.back().replica];
+    version_.advance(e.id, e.runs.back().seq + e.runs.back().len);
     version_dirty_ = false;
   }
   return version_;

@@ -73,8 +73,8 @@ class id_map {
   // next_seq returns one past the highest seq seen of `replica`.
   seq_t next_seq(replica_id replica) const noexcept;
 
-  // version counts, per replica, one past the highest seq seen. Built on
-  // demand: the hot path appends ops without touching it.
+  // version counts, per replica, one past the highest seq seen. A replica
+  // extending its last run (typing) defers its entry until asked.
   const version_vector& version() const;
 
   std::size_t memory_usage() const noexcept;
@@ -106,7 +106,7 @@ class id_map {
   std::vector<replica_entry> replicas_;  // in first-seen order
   std::vector<std::uint32_t> by_id_;     // indexes into replicas_, sorted by id
   mutable version_vector version_;
-  mutable bool version_dirty_ = false;
+  mutable bool version_dirty_ = false;  // the last run's replica is stale
 };
 
 }  // namespace weft::internal
