@@ -10,6 +10,20 @@ set(WEFT_SOURCES
   src/text_delta.cpp
   src/text.cpp
   src/text_apply.cpp
+  src/doc/container.cpp
+  src/doc/counter_ref.cpp
+  src/doc/doc.cpp
+  src/doc/doc_apply.cpp
+  src/doc/doc_delta.cpp
+  src/doc/doc_events.cpp
+  src/doc/doc_impl.cpp
+  src/doc/json.cpp
+  src/doc/list_ref.cpp
+  src/doc/map_ref.cpp
+  src/doc/register_ref.cpp
+  src/doc/text_ref.cpp
+  src/doc/undo_manager.cpp
+  src/doc/value.cpp
   src/internal/id_map.cpp
   src/internal/op_log.cpp
   src/internal/sequence.cpp

@@ -156,19 +156,24 @@ result<void> text_impl::insert(std::size_t pos, std::string_view utf8) {
                       fmt::format("replica {:016x} has no sequence numbers left",
                                   static_cast<std::uint64_t>(replica_)));
   }
+  (void)insert_with(op_id{replica_, seq}, static_cast<std::uint32_t>(pos), utf8,
+                    static_cast<std::uint32_t>(n),
+                    static_cast<std::uint32_t>(counts->utf16_units));
+  return {};
+}
+
+lv_t text_impl::insert_with(op_id first, std::uint32_t pos, std::string_view utf8,
+                            std::uint32_t len, std::uint32_t width) {
   const lv_t lv = ids_.next_lv();
-  const auto len = static_cast<std::uint32_t>(n);
   const auto off = static_cast<std::uint32_t>(content_.size());
-  ids_.append(replica_, seq, len);
+  ids_.append(first.replica, first.seq, len);
   content_.append(utf8);
   lv_t origin_left = no_lv;
   lv_t origin_right = no_lv;
-  seq_.insert_local(static_cast<std::uint32_t>(pos), lv, len,
-                    static_cast<std::uint32_t>(counts->utf16_units), &origin_left,
-                    &origin_right);
+  seq_.insert_local(pos, lv, len, width, &origin_left, &origin_right);
   log_.add_insert(lv, len, origin_left, origin_right, off,
                   static_cast<std::uint32_t>(utf8.size()));
-  return {};
+  return lv;
 }
 
 result<void> text_impl::erase(std::size_t pos, std::size_t len) {
@@ -185,21 +190,29 @@ result<void> text_impl::erase(std::size_t pos, std::size_t len) {
                                   static_cast<std::uint64_t>(replica_)));
   }
   scratch_.clear();
-  seq_.erase_local(static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(len),
-                   scratch_);
+  erase_with(op_id{replica_, seq}, static_cast<std::uint32_t>(pos),
+             static_cast<std::uint32_t>(len), scratch_);
+  return {};
+}
+
+void text_impl::erase_with(op_id first, std::uint32_t pos, std::uint32_t len,
+                           std::vector<lv_span>& erased) {
+  const std::size_t from = erased.size();
+  seq_.erase_local(pos, len, erased);
   lv_t lv = ids_.next_lv();
-  ids_.append(replica_, seq, static_cast<std::uint32_t>(len));
-  for (const lv_span& s : scratch_) {
+  ids_.append(first.replica, first.seq, len);
+  for (std::size_t i = from; i < erased.size(); ++i) {
+    const lv_span& s = erased[i];
     log_.add_delete(lv, s.end - s.begin, s.begin, false);
     lv += s.end - s.begin;
   }
-  return {};
 }
 
 // ---------------------------------------------------------------------------
 // Delta extraction
 
 text_delta text_impl::delta_since(const version_vector& since) const {
+  text_delta delta;
   std::vector<lv_span> spans;
   for (const auto& e : ids_.version().entries()) {
     const seq_t from = since.get(e.replica);
@@ -207,8 +220,19 @@ text_delta text_impl::delta_since(const version_vector& since) const {
   }
   std::sort(spans.begin(), spans.end(),
             [](const lv_span& a, const lv_span& b) { return a.begin < b.begin; });
+  append_spans(spans, delta.runs);
+  return delta;
+}
 
-  text_delta delta;
+void text_impl::append_runs(replica_id replica, seq_t begin, seq_t end,
+                            std::vector<text_op_run>& out) const {
+  std::vector<lv_span> spans;
+  ids_.lv_spans(replica, begin, end, spans);
+  append_spans(spans, out);
+}
+
+void text_impl::append_spans(const std::vector<lv_span>& spans,
+                             std::vector<text_op_run>& out) const {
   const auto& inserts = log_.inserts();
   const auto& deletes = log_.deletes();
   auto opt_id = [&](lv_t lv) -> std::optional<op_id> {
@@ -229,7 +253,7 @@ text_delta text_impl::delta_since(const version_vector& since) const {
         run.origin_left = opt_id(lv == e.lv ? e.origin_left : lv - 1);
         run.origin_right = opt_id(e.origin_right);
         run.content = std::string(content_of(lv, end - lv));
-        delta.runs.emplace_back(std::move(run));
+        out.emplace_back(std::move(run));
         lv = end;
         if (lv == e.lv + e.len) ++i;
         continue;
@@ -253,14 +277,13 @@ text_delta text_impl::delta_since(const version_vector& since) const {
         run.length = n;
         run.target = ids_.to_id(target);
         run.backward = e.backward && n > 1;
-        delta.runs.emplace_back(run);
+        out.emplace_back(run);
         op += n;
       }
       lv = end;
       if (lv == e.lv + e.len) ++d;
     }
   }
-  return delta;
 }
 // ---------------------------------------------------------------------------
 // Cursors

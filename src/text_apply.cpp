@@ -19,10 +19,34 @@
 
 namespace weft::internal {
 
-namespace {
+result<void> validate_insert_ids(op_id id, std::uint64_t n,
+                                 const std::optional<op_id>& origin_left,
+                                 const std::optional<op_id>& origin_right,
+                                 std::size_t index) {
+  if (n == 0) {
+    return make_error(errc::malformed, fmt::format("run {}: empty insert", index));
+  }
+  if (n > seq_item::max_len) {
+    return make_error(errc::capacity_exceeded,
+                      fmt::format("run {}: insert of {} elements exceeds a run", index, n));
+  }
+  if (id.seq > max_seq || n - 1 > max_seq - id.seq) {
+    return make_error(errc::malformed,
+                      fmt::format("run {}: op ids overflow the seq space", index));
+  }
+  for (const auto& origin : {origin_left, origin_right}) {
+    if (origin && origin->replica == id.replica && origin->seq >= id.seq) {
+      return make_error(errc::malformed, fmt::format("run {}: origin {} is not before the run",
+                                                     index, describe(*origin)));
+    }
+  }
+  if (origin_left && origin_left == origin_right) {
+    return make_error(errc::malformed,
+                      fmt::format("run {}: left and right origin are the same", index));
+  }
+  return {};
+}
 
-// validate_run checks what a run says about itself, before anything about
-// the receiving replica is looked at.
 result<void> validate_run(const text_op_run& run, std::size_t index) {
   if (const auto* ins = std::get_if<text_insert_run>(&run)) {
     const auto counts = validate_utf8(ins->content);
@@ -30,30 +54,8 @@ result<void> validate_run(const text_op_run& run, std::size_t index) {
       return make_error(errc::invalid_utf8,
                         fmt::format("run {}: insert content is not valid UTF-8", index));
     }
-    const std::uint64_t n = counts->code_points;
-    if (n == 0) {
-      return make_error(errc::malformed, fmt::format("run {}: empty insert", index));
-    }
-    if (n > seq_item::max_len) {
-      return make_error(errc::capacity_exceeded,
-                        fmt::format("run {}: insert of {} code points exceeds a run", index, n));
-    }
-    if (ins->id.seq > max_seq || n - 1 > max_seq - ins->id.seq) {
-      return make_error(errc::malformed,
-                        fmt::format("run {}: op ids overflow the seq space", index));
-    }
-    for (const auto& origin : {ins->origin_left, ins->origin_right}) {
-      if (origin && origin->replica == ins->id.replica && origin->seq >= ins->id.seq) {
-        return make_error(errc::malformed,
-                          fmt::format("run {}: origin {} is not before the run", index,
-                                      describe(*origin)));
-      }
-    }
-    if (ins->origin_left && ins->origin_left == ins->origin_right) {
-      return make_error(errc::malformed,
-                        fmt::format("run {}: left and right origin are the same", index));
-    }
-    return {};
+    return validate_insert_ids(ins->id, counts->code_points, ins->origin_left,
+                               ins->origin_right, index);
   }
   const auto& del = std::get<text_delete_run>(run);
   if (del.length == 0) {
@@ -99,7 +101,6 @@ text_op_run trim_front(const text_op_run& run, seq_t k) {
   d.target.seq = d.backward ? d.target.seq - k : d.target.seq + k;
   return d;
 }
-}  // namespace
 
 // ---------------------------------------------------------------------------
 // Remote integration
@@ -178,15 +179,8 @@ class apply_planner {
   bool all_inserts(replica_id r, seq_t begin, seq_t end) const {
     const seq_t real_next = t_.ids_.next_seq(r);
     if (begin < real_next) {
-      std::vector<lv_span> spans;
       const seq_t stop = std::min(end, real_next);
-      t_.ids_.lv_spans(r, begin, stop, spans);
-      seq_t covered = 0;
-      for (const lv_span& s : spans) {
-        if (!t_.log_.is_insert_range(s.begin, s.end)) return false;
-        covered += s.end - s.begin;
-      }
-      if (covered != stop - begin) return false;
+      if (!t_.has_inserts(r, begin, stop)) return false;
       begin = stop;
     }
     if (begin >= end) return true;
@@ -367,6 +361,17 @@ result<std::vector<text_change>> text_impl::apply(const text_delta& delta) {
   }
   std::erase_if(pending_, [](const auto& entry) { return entry.second.empty(); });
   return changes;
+}
+
+bool text_impl::has_inserts(replica_id replica, seq_t begin, seq_t end) const {
+  std::vector<lv_span> spans;
+  ids_.lv_spans(replica, begin, end, spans);
+  seq_t covered = 0;
+  for (const lv_span& s : spans) {
+    if (!log_.is_insert_range(s.begin, s.end)) return false;
+    covered += s.end - s.begin;
+  }
+  return covered == end - begin;
 }
 
 void text_impl::integrate_insert(const text_insert_run& run, std::vector<text_change>& out) {

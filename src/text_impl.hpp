@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -45,6 +46,17 @@ inline op_id run_id(const text_op_run& run) {
 // describe renders an op id for error messages.
 std::string describe(op_id id);
 
+// validate_run checks what a run says about itself (ids, lengths, origins,
+// UTF-8), before anything about the receiving replica is looked at.
+result<void> validate_run(const text_op_run& run, std::size_t index);
+// validate_insert_ids checks the ids of an insert run of `n` elements.
+result<void> validate_insert_ids(op_id id, std::uint64_t n,
+                                 const std::optional<op_id>& origin_left,
+                                 const std::optional<op_id>& origin_right,
+                                 std::size_t index);
+// trim_front drops the first `k` ops of a run (ops the replica already has).
+text_op_run trim_front(const text_op_run& run, seq_t k);
+
 class text_impl {
  public:
   text_impl(replica_id replica, const text_options& options);
@@ -61,6 +73,42 @@ class text_impl {
 
   result<void> insert(std::size_t pos, std::string_view utf8);
   result<void> erase(std::size_t pos, std::size_t len);
+
+  // Entry points for a text owned by a weft::doc, which chooses op ids
+  // (from the document's one sequence space, so a text sees gaps) and plans
+  // remote runs itself; the text's own pending buffer then stays empty.
+  //
+  // insert_with inserts `utf8` (valid, `len` code points of `width` UTF-16
+  // units) at `pos` <= size() with ids from `first`, and returns the lv of
+  // the first character. The caller checked every limit.
+  lv_t insert_with(op_id first, std::uint32_t pos, std::string_view utf8,
+                   std::uint32_t len, std::uint32_t width);
+  // erase_with erases `len` characters at `pos` with ids from `first`,
+  // appending the erased lv ranges, in document order, to `erased`.
+  void erase_with(op_id first, std::uint32_t pos, std::uint32_t len,
+                  std::vector<lv_span>& erased);
+  // integrate_insert and integrate_delete integrate a remote run that the
+  // owner planned (see apply_planner), appending what became visible.
+  void integrate_insert(const text_insert_run& run, std::vector<text_change>& out);
+  void integrate_delete(const text_delete_run& run, std::vector<text_change>& out);
+  // append_runs appends, in lv order, the runs holding ops [begin, end) of
+  // `replica` that this text has.
+  void append_runs(replica_id replica, seq_t begin, seq_t end,
+                   std::vector<text_op_run>& out) const;
+  // has_inserts reports whether ops [begin, end) of `replica` are all
+  // characters of this text.
+  bool has_inserts(replica_id replica, seq_t begin, seq_t end) const;
+  // fits reports whether `ops` more operations with `bytes` more content
+  // stay within the limits; capacity_error says why not.
+  bool fits(std::uint64_t ops, std::uint64_t bytes) const noexcept {
+    return ops <= options_.max_ops - ids_.next_lv() &&
+           bytes <= max_content_bytes - content_.size();
+  }
+  error capacity_error(std::uint64_t ops, std::uint64_t bytes) const;
+  // content_offset returns where insert `lv` starts in the content store.
+  std::size_t content_offset(lv_t lv) const;
+  // content_of returns the UTF-8 of inserts [lv, lv + len).
+  std::string_view content_of(lv_t lv, std::uint32_t len) const;
 
   result<std::size_t> to_utf16(std::size_t pos) const;
   result<std::size_t> from_utf16(std::size_t units) const;
@@ -91,20 +139,10 @@ class text_impl {
   static bool before_hook(const void* ctx, lv_t a, lv_t b);
   static const sequence_hooks hooks_;
 
-  // content_offset returns where insert `lv` starts in content_.
-  std::size_t content_offset(lv_t lv) const;
-  // content_of returns the UTF-8 of inserts [lv, lv + len).
-  std::string_view content_of(lv_t lv, std::uint32_t len) const;
+  // append_spans appends the runs of the ops in `spans` (ascending lv).
+  void append_spans(const std::vector<lv_span>& spans,
+                    std::vector<text_op_run>& out) const;
 
-  // fits reports whether `ops` more operations with `bytes` more content
-  // stay within the limits; capacity_error says why not.
-  bool fits(std::uint64_t ops, std::uint64_t bytes) const noexcept {
-    return ops <= options_.max_ops - ids_.next_lv() &&
-           bytes <= max_content_bytes - content_.size();
-  }
-  error capacity_error(std::uint64_t ops, std::uint64_t bytes) const;
-  void integrate_insert(const text_insert_run& run, std::vector<text_change>& out);
-  void integrate_delete(const text_delete_run& run, std::vector<text_change>& out);
 
   replica_id replica_;
   text_options options_;

@@ -1,0 +1,657 @@
+// Copyright 2026 The weft Authors. MIT License.
+//
+// -----------------------------------------------------------------------------
+// File: doc/doc_apply.cpp
+// -----------------------------------------------------------------------------
+//
+// Integrating a remote doc_delta. Three phases, so that a bad delta changes
+// nothing:
+//
+//  1. check: everything the delta says about itself (table entries, ids,
+//     lengths, UTF-8, which op kinds fit which container types);
+//  2. plan: walk the delta's ops and the pending buffer per replica in seq
+//     order (a replica's ops are integrated in the order it made them),
+//     simulating which ones can land, which wait for dependencies, and
+//     whether every reference is sound; nothing is touched;
+//  3. integrate the plan, which cannot fail.
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "doc/doc_impl.hpp"
+#include "fmt/format.h"
+#include "weft/internal/utf8.hpp"
+
+namespace weft::internal {
+
+namespace {
+
+bool valid_type(container_type t) {
+  return t >= container_type::text && t <= container_type::reg;
+}
+
+result<void> check_value(const delta_value& v, std::size_t table_size, std::size_t index) {
+  if (const auto* s = std::get_if<std::string>(&v); s != nullptr && !validate_utf8(*s)) {
+    return make_error(errc::invalid_utf8,
+                      fmt::format("op {}: string value is not valid UTF-8", index));
+  }
+  if (const auto* slot = std::get_if<container_slot>(&v);
+      slot != nullptr && slot->index >= table_size) {
+    return make_error(errc::malformed,
+                      fmt::format("op {}: container slot {} is outside the table", index,
+                                  slot->index));
+  }
+  return {};
+}
+
+// check_delta is phase 1.
+result<void> check_delta(const doc_delta& delta) {
+  const auto& table = delta.containers;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const container_desc& d = table[i];
+    if (!valid_type(d.type)) {
+      return make_error(errc::malformed, fmt::format("container {}: unknown type", i));
+    }
+    switch (d.how) {
+      case container_desc::kind::root:
+      case container_desc::kind::derived:
+        if (!validate_utf8(d.name)) {
+          return make_error(errc::invalid_utf8,
+                            fmt::format("container {}: name is not valid UTF-8", i));
+        }
+        if (d.how == container_desc::kind::derived && d.parent >= i) {
+          return make_error(errc::malformed,
+                            fmt::format("container {}: parent {} does not precede it", i,
+                                        d.parent));
+        }
+        if (d.how == container_desc::kind::derived &&
+            table[d.parent].type != container_type::map) {
+          return make_error(errc::malformed,
+                            fmt::format("container {}: parent {} is not a map", i, d.parent));
+        }
+        break;
+      case container_desc::kind::created:
+        if (d.creator.seq > max_seq) {
+          return make_error(errc::malformed,
+                            fmt::format("container {}: creator id overflows", i));
+        }
+        break;
+      default:
+        return make_error(errc::malformed, fmt::format("container {}: unknown kind", i));
+    }
+  }
+  for (std::size_t i = 0; i < delta.ops.size(); ++i) {
+    const doc_op& op = delta.ops[i];
+    if (op.container >= table.size()) {
+      return make_error(errc::malformed,
+                        fmt::format("op {}: container {} is outside the table", i, op.container));
+    }
+    const container_type type = table[op.container].type;
+    auto wrong_type = [&](const char* what) {
+      return make_error(errc::malformed, fmt::format("op {}: {} on a {}", i, what,
+                                                     container_type_name(type)));
+    };
+    if (const auto* ins = std::get_if<text_insert_run>(&op.op)) {
+      if (type != container_type::text) return wrong_type("text insert");
+      WEFT_TRY(validate_run(*ins, i));
+    } else if (const auto* del = std::get_if<text_delete_run>(&op.op)) {
+      if (type != container_type::text && type != container_type::list) {
+        return wrong_type("delete");
+      }
+      WEFT_TRY(validate_run(*del, i));
+    } else if (const auto* l = std::get_if<list_insert_run>(&op.op)) {
+      if (type != container_type::list) return wrong_type("list insert");
+      WEFT_TRY(validate_insert_ids(l->id, l->values.size(), l->origin_left, l->origin_right, i));
+      for (const delta_value& v : l->values) WEFT_TRY(check_value(v, table.size(), i));
+    } else if (const auto* w = std::get_if<map_write>(&op.op)) {
+      if (type != container_type::map && type != container_type::reg) {
+        return wrong_type("map write");
+      }
+      if (w->id.seq > max_seq) {
+        return make_error(errc::malformed, fmt::format("op {}: id overflows", i));
+      }
+      if (w->lamport >= std::numeric_limits<std::uint64_t>::max() - 1) {
+        return make_error(errc::malformed, fmt::format("op {}: Lamport time overflows", i));
+      }
+      if (type == container_type::reg && !w->key.empty()) {
+        return make_error(errc::malformed, fmt::format("op {}: a register write has a key", i));
+      }
+      if (!validate_utf8(w->key)) {
+        return make_error(errc::invalid_utf8, fmt::format("op {}: key is not valid UTF-8", i));
+      }
+      for (const op_id& p : w->preds) {
+        if (p.seq > max_seq || (p.replica == w->id.replica && p.seq >= w->id.seq)) {
+          return make_error(errc::malformed,
+                            fmt::format("op {}: overwrites {}, which is not before it", i,
+                                        describe(p)));
+        }
+      }
+      if (w->value) {
+        WEFT_TRY(check_value(*w->value, table.size(), i));
+        if (type == container_type::reg &&
+            std::holds_alternative<container_slot>(*w->value)) {
+          return make_error(errc::malformed,
+                            fmt::format("op {}: a register holds scalars only", i));
+        }
+      }
+    } else if (const auto* a = std::get_if<counter_add>(&op.op)) {
+      if (type != container_type::counter) return wrong_type("counter add");
+      if (a->id.seq > max_seq) {
+        return make_error(errc::malformed, fmt::format("op {}: id overflows", i));
+      }
+    }
+  }
+  return {};
+}
+
+// trim drops the first `k` ops of a run (ops the document already has).
+doc_op trim(const doc_op& op, seq_t k) {
+  if (k == 0) return op;
+  doc_op out{op.container, {}};
+  if (const auto* ins = std::get_if<text_insert_run>(&op.op)) {
+    out.op = std::get<text_insert_run>(trim_front(*ins, k));
+  } else if (const auto* del = std::get_if<text_delete_run>(&op.op)) {
+    out.op = std::get<text_delete_run>(trim_front(*del, k));
+  } else {
+    const auto& l = std::get<list_insert_run>(op.op);
+    list_insert_run t;
+    t.id = op_id{l.id.replica, l.id.seq + k};
+    t.origin_left = op_id{l.id.replica, l.id.seq + k - 1};
+    t.origin_right = l.origin_right;
+    t.values.assign(l.values.begin() + static_cast<std::ptrdiff_t>(k), l.values.end());
+    out.op = std::move(t);
+  }
+  return out;
+}
+
+using table_ptr = std::shared_ptr<const std::vector<container_desc>>;
+
+}  // namespace
+
+// doc_planner is phase 2.
+class doc_planner {
+ public:
+  explicit doc_planner(const doc_impl& d) : d_(d) {}
+
+  enum class verdict { planned, waiting, invalid };
+
+  // planned_op is an op that will be integrated, with its container and the
+  // containers its value slots name resolved to (virtual) indices: existing
+  // containers keep theirs, new ones continue after them.
+  struct planned_op {
+    doc_op op;
+    std::uint32_t container;
+    std::vector<std::uint32_t> slots;  // per value; no_container for scalars
+  };
+
+  struct new_container {
+    container_type type;
+    container_desc::kind how;
+    std::string name;
+    op_id creator;
+    std::uint32_t parent;
+    std::uint32_t depth;
+  };
+
+  verdict offer(const doc_op& op, const table_ptr& table, std::string* why);
+
+  seq_t next_of(replica_id r) const {
+    auto it = sim_next_.find(r);
+    return it != sim_next_.end() ? it->second : d_.version_.get(r);
+  }
+
+  std::vector<planned_op>& plan() { return plan_; }
+  const std::vector<new_container>& containers() const { return new_; }
+  std::uint64_t planned_ops() const { return planned_ops_; }
+  // fits checks the per-text limits of every planned insert.
+  result<void> fits() const;
+
+ private:
+  struct resolved {
+    verdict v;
+    std::uint32_t index = no_container;
+  };
+
+  bool arrived(op_id id) const { return id.seq < next_of(id.replica); }
+  std::uint32_t base() const { return static_cast<std::uint32_t>(d_.containers_.size()); }
+  container_type type_of(std::uint32_t c) const {
+    return c < base() ? d_.containers_[c]->type : new_[c - base()].type;
+  }
+  std::uint32_t parent_of(std::uint32_t c) const {
+    return c < base() ? d_.containers_[c]->parent : new_[c - base()].parent;
+  }
+  std::uint32_t depth_of(std::uint32_t c) const {
+    return c < base() ? d_.containers_[c]->depth : new_[c - base()].depth;
+  }
+  std::uint32_t add(new_container c) {
+    new_.push_back(std::move(c));
+    return base() + static_cast<std::uint32_t>(new_.size() - 1);
+  }
+
+  resolved resolve(const table_ptr& table, std::uint32_t i, std::string* why);
+  // slot resolves a value of op `id` in container `c`: creating (new
+  // container, made when the op is planned), or a reference to a child of
+  // `c`.
+  resolved slot(const table_ptr& table, const delta_value& v, op_id id, std::uint32_t c,
+                bool* creates, std::string* why);
+  bool inserts(std::uint32_t c, replica_id r, seq_t begin, seq_t end) const;
+
+  const doc_impl& d_;
+  std::map<replica_id, seq_t> sim_next_;
+  std::map<std::pair<std::uint32_t, replica_id>, std::vector<std::pair<seq_t, seq_t>>>
+      sim_inserts_;
+  std::vector<new_container> new_;
+  std::map<std::pair<std::string, container_type>, std::uint32_t> new_roots_;
+  std::map<std::tuple<std::uint32_t, std::string, container_type>, std::uint32_t> new_derived_;
+  std::map<op_id, std::uint32_t> new_created_;
+  std::map<std::pair<const void*, std::uint32_t>, std::uint32_t> memo_;
+  std::map<std::uint32_t, std::pair<std::uint64_t, std::uint64_t>> text_growth_;
+  std::vector<planned_op> plan_;
+  std::uint64_t planned_ops_ = 0;
+};
+
+doc_planner::resolved doc_planner::resolve(const table_ptr& table, std::uint32_t i,
+                                           std::string* why) {
+  const auto key = std::make_pair(static_cast<const void*>(table.get()), i);
+  if (auto it = memo_.find(key); it != memo_.end()) return {verdict::planned, it->second};
+  const container_desc& desc = (*table)[i];
+  resolved out{verdict::planned, no_container};
+  switch (desc.how) {
+    case container_desc::kind::root: {
+      auto k = std::make_pair(desc.name, desc.type);
+      if (auto it = d_.roots_.find(k); it != d_.roots_.end()) {
+        out.index = it->second;
+      } else if (auto nt = new_roots_.find(k); nt != new_roots_.end()) {
+        out.index = nt->second;
+      } else {
+        out.index = add({desc.type, desc.how, desc.name, {}, no_container, 0});
+        new_roots_.emplace(std::move(k), out.index);
+      }
+      break;
+    }
+    case container_desc::kind::derived: {
+      const resolved parent = resolve(table, desc.parent, why);
+      if (parent.v != verdict::planned) return parent;
+      if (type_of(parent.index) != container_type::map) {
+        *why = fmt::format("container {} is derived from a non-map", i);
+        return {verdict::invalid};
+      }
+      const std::uint32_t existing = d_.find_derived(parent.index, desc.name, desc.type);
+      auto k = std::make_tuple(parent.index, desc.name, desc.type);
+      if (existing != no_container) {
+        out.index = existing;
+      } else if (auto nt = new_derived_.find(k); nt != new_derived_.end()) {
+        out.index = nt->second;
+      } else {
+        const std::uint32_t depth = depth_of(parent.index) + 1;
+        if (depth > max_depth) {
+          *why = fmt::format("container {} nests deeper than {}", i, max_depth);
+          return {verdict::invalid};
+        }
+        out.index = add({desc.type, desc.how, desc.name, {}, parent.index, depth});
+        new_derived_.emplace(std::move(k), out.index);
+      }
+      break;
+    }
+    case container_desc::kind::created: {
+      std::uint32_t c = d_.find_created(desc.creator);
+      if (c == no_container) {
+        auto nt = new_created_.find(desc.creator);
+        if (nt != new_created_.end()) c = nt->second;
+      }
+      if (c == no_container) {
+        if (!arrived(desc.creator)) return {verdict::waiting};
+        *why = fmt::format("container {} names creator {}, which made no container", i,
+                           describe(desc.creator));
+        return {verdict::invalid};
+      }
+      if (type_of(c) != desc.type) {
+        *why = fmt::format("container {} is a {}, not a {}", i, container_type_name(type_of(c)),
+                           container_type_name(desc.type));
+        return {verdict::invalid};
+      }
+      out.index = c;
+      break;
+    }
+  }
+  memo_.emplace(key, out.index);
+  return out;
+}
+
+doc_planner::resolved doc_planner::slot(const table_ptr& table, const delta_value& v, op_id id,
+                                        std::uint32_t c, bool* creates, std::string* why) {
+  *creates = false;
+  const auto* s = std::get_if<container_slot>(&v);
+  if (s == nullptr) return {verdict::planned, no_container};
+  const container_desc& desc = (*table)[s->index];
+  if (desc.how == container_desc::kind::created && desc.creator == id) {
+    *creates = true;
+    return {verdict::planned, no_container};
+  }
+  const resolved r = resolve(table, s->index, why);
+  if (r.v != verdict::planned) return r;
+  // A container only ever sits in the container that made it (or, derived,
+  // is named after): the tree cannot grow a cycle.
+  if (parent_of(r.index) != c) {
+    *why = fmt::format("op {} places a container outside its parent", describe(id));
+    return {verdict::invalid};
+  }
+  return r;
+}
+
+bool doc_planner::inserts(std::uint32_t c, replica_id r, seq_t begin, seq_t end) const {
+  const seq_t real_next = d_.version_.get(r);
+  if (begin < real_next) {
+    const seq_t stop = std::min(end, real_next);
+    if (c >= base() || !d_.containers_[c]->seq->has_inserts(r, begin, stop)) return false;
+    begin = stop;
+  }
+  if (begin >= end) return true;
+  auto it = sim_inserts_.find(std::make_pair(c, r));
+  if (it == sim_inserts_.end()) return false;
+  const auto& ranges = it->second;  // ascending, disjoint
+  auto rg = std::upper_bound(ranges.begin(), ranges.end(), begin,
+                             [](seq_t key, const std::pair<seq_t, seq_t>& range) {
+                               return key < range.first;
+                             });
+  if (rg == ranges.begin()) return false;
+  for (--rg; begin < end; ++rg) {
+    if (rg == ranges.end() || begin < rg->first || begin >= rg->second) return false;
+    begin = rg->second;
+  }
+  return true;
+}
+
+doc_planner::verdict doc_planner::offer(const doc_op& op, const table_ptr& table,
+                                        std::string* why) {
+  const op_id start = op_start(op);
+  const std::uint64_t n = op_size(op);
+  const resolved where = resolve(table, op.container, why);
+  if (where.v != verdict::planned) return where.v;
+  const std::uint32_t c = where.index;
+
+  planned_op p{op, c, {}};
+  std::vector<bool> creates;
+  if (const auto* ins = std::get_if<text_insert_run>(&op.op)) {
+    for (const auto& o : {ins->origin_left, ins->origin_right}) {
+      if (o && !arrived(*o)) return verdict::waiting;
+    }
+    for (const auto& o : {ins->origin_left, ins->origin_right}) {
+      if (o && !inserts(c, o->replica, o->seq, o->seq + 1)) {
+        *why = fmt::format("insert {} has origin {}, which is not an element here",
+                           describe(ins->id), describe(*o));
+        return verdict::invalid;
+      }
+    }
+    auto& g = text_growth_[c];
+    g.first += n;
+    g.second += ins->content.size();
+  } else if (const auto* l = std::get_if<list_insert_run>(&op.op)) {
+    for (const auto& o : {l->origin_left, l->origin_right}) {
+      if (o && !arrived(*o)) return verdict::waiting;
+    }
+    for (std::size_t k = 0; k < l->values.size(); ++k) {
+      bool made = false;
+      const resolved r =
+          slot(table, l->values[k], op_id{l->id.replica, l->id.seq + k}, c, &made, why);
+      if (r.v != verdict::planned) return r.v;
+      p.slots.push_back(r.index);
+      creates.push_back(made);
+    }
+    for (const auto& o : {l->origin_left, l->origin_right}) {
+      if (o && !inserts(c, o->replica, o->seq, o->seq + 1)) {
+        *why = fmt::format("insert {} has origin {}, which is not an element here",
+                           describe(l->id), describe(*o));
+        return verdict::invalid;
+      }
+    }
+    auto& g = text_growth_[c];
+    g.first += n;
+    g.second += n;
+  } else if (const auto* del = std::get_if<text_delete_run>(&op.op)) {
+    const seq_t top = del->backward ? del->target.seq : del->target.seq + del->length - 1;
+    if (!arrived(op_id{del->target.replica, top})) return verdict::waiting;
+    const seq_t lo = del->backward ? del->target.seq - (del->length - 1) : del->target.seq;
+    if (!inserts(c, del->target.replica, lo, lo + del->length)) {
+      *why = fmt::format("delete {} targets ops that are not elements here", describe(del->id));
+      return verdict::invalid;
+    }
+    text_growth_[c].first += n;
+  } else if (const auto* w = std::get_if<map_write>(&op.op)) {
+    for (const op_id& pred : w->preds) {
+      if (!arrived(pred)) return verdict::waiting;
+    }
+    if (w->value) {
+      bool made = false;
+      const resolved r = slot(table, *w->value, w->id, c, &made, why);
+      if (r.v != verdict::planned) return r.v;
+      p.slots.push_back(r.index);
+      creates.push_back(made);
+    }
+  }
+
+  // Sound: commit to it in the simulation.
+  for (std::size_t k = 0; k < creates.size(); ++k) {
+    if (!creates[k]) continue;
+    const auto* s =
+        std::get_if<container_slot>(std::holds_alternative<map_write>(op.op)
+                                        ? &*std::get<map_write>(op.op).value
+                                        : &std::get<list_insert_run>(op.op).values[k]);
+    const container_desc& desc = (*table)[s->index];
+    const std::uint32_t depth = depth_of(c) + 1;
+    if (depth > max_depth) {
+      *why = fmt::format("op {} nests containers deeper than {}", describe(start), max_depth);
+      return verdict::invalid;
+    }
+    p.slots[k] = add({desc.type, desc.how, {}, desc.creator, c, depth});
+    new_created_.emplace(desc.creator, p.slots[k]);
+  }
+  sim_next_[start.replica] = start.seq + n;
+  if (std::holds_alternative<text_insert_run>(op.op) ||
+      std::holds_alternative<list_insert_run>(op.op)) {
+    sim_inserts_[std::make_pair(c, start.replica)].emplace_back(start.seq, start.seq + n);
+  }
+  planned_ops_ += n;
+  plan_.push_back(std::move(p));
+  return verdict::planned;
+}
+
+result<void> doc_planner::fits() const {
+  for (const auto& [c, growth] : text_growth_) {
+    if (c >= base()) {
+      if (growth.first > max_lv_count || growth.second > max_content_bytes) {
+        return make_error(errc::capacity_exceeded, "a text or list would exceed 2^32 ops");
+      }
+      continue;
+    }
+    const text_impl& t = *d_.containers_[c]->seq;
+    if (!t.fits(growth.first, growth.second)) {
+      return t.capacity_error(growth.first, growth.second);
+    }
+  }
+  return {};
+}
+
+// ---------------------------------------------------------------------------
+
+namespace {
+
+// queued is an op in the per-replica queues of apply(): from this delta
+// (fresh) or from the pending buffer.
+struct queued {
+  const doc_op* op;
+  const table_ptr* table;
+  bool fresh;
+  std::optional<doc_op> trimmed;  // set once the op has been cut shorter
+
+  const doc_op& get() const { return trimmed ? *trimmed : *op; }
+};
+
+}  // namespace
+
+result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
+  WEFT_TRY(check_delta(delta));
+  const auto table = std::make_shared<const std::vector<container_desc>>(delta.containers);
+
+  std::map<replica_id, std::map<seq_t, queued>> queues;
+  auto enqueue = [&](const doc_op& op, const table_ptr* t, bool fresh) {
+    const op_id id = op_start(op);
+    auto& q = queues[id.replica];
+    auto it = q.find(id.seq);
+    if (it == q.end()) {
+      q.emplace(id.seq, queued{&op, t, fresh, std::nullopt});
+    } else if (op_size(it->second.get()) < op_size(op)) {
+      it->second = queued{&op, t, fresh, std::nullopt};
+    }
+  };
+  for (auto& [replica, ops] : pending_) {
+    for (auto& [seq, p] : ops) enqueue(p.op, &p.table, false);
+  }
+  for (const doc_op& op : delta.ops) enqueue(op, &table, true);
+
+  doc_planner planner(*this);
+  std::string why;
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (auto& [replica, q] : queues) {
+      while (!q.empty()) {
+        auto it = q.begin();
+        queued& item = it->second;
+        const op_id start = op_start(item.get());
+        const std::uint64_t n = op_size(item.get());
+        const seq_t next = planner.next_of(replica);
+        if (start.seq + n <= next) {
+          q.erase(it);  // every op of it is known
+          continue;
+        }
+        if (start.seq > next) break;  // an earlier op of this replica is missing
+        if (start.seq < next) item.trimmed = trim(item.get(), next - start.seq);
+        why.clear();
+        const auto v = planner.offer(item.get(), *item.table, &why);
+        if (v == doc_planner::verdict::waiting) break;
+        if (v == doc_planner::verdict::invalid) {
+          if (item.fresh) return make_error(errc::malformed, why);
+          q.erase(it);  // an unsound op kept from an earlier delta
+          continue;
+        }
+        q.erase(it);
+        progress = true;
+      }
+    }
+  }
+
+  std::uint64_t waiting = 0;
+  for (const auto& [replica, q] : queues) {
+    for (const auto& [seq, item] : q) waiting += op_size(item.get());
+  }
+  if (waiting > options_.max_pending_ops) {
+    return make_error(errc::capacity_exceeded,
+                      fmt::format("{} ops would wait for dependencies; the limit is {}", waiting,
+                                  options_.max_pending_ops));
+  }
+  if (planner.planned_ops() > options_.max_ops - std::min(op_count_, options_.max_ops)) {
+    return make_error(errc::capacity_exceeded,
+                      fmt::format("document holds {} ops; {} more exceed its limit of {}",
+                                  op_count_, planner.planned_ops(), options_.max_ops));
+  }
+  WEFT_TRY(planner.fits());
+
+  // Phase 3: nothing below can fail.
+  std::map<replica_id, std::map<seq_t, pending_op>> still;
+  for (auto& [replica, q] : queues) {
+    for (auto& [seq, item] : q) {
+      still[replica].emplace(seq, pending_op{*item.table, item.get()});
+    }
+  }
+  pending_ = std::move(still);
+  pending_count_ = waiting;
+
+  begin(o);
+  for (const auto& nc : planner.containers()) {
+    new_container(nc.type, nc.how, nc.name, nc.creator, nc.parent);
+  }
+  std::vector<text_change> changes;
+  for (doc_planner::planned_op& p : planner.plan()) {
+    const std::uint32_t c = p.container;
+    container_state& st = *containers_[c];
+    touch* t = touch_of(c);
+    const op_id start = op_start(p.op);
+    const auto n = static_cast<std::uint32_t>(op_size(p.op));
+    std::uint32_t local = 0;
+    changes.clear();
+    if (auto* ins = std::get_if<text_insert_run>(&p.op.op)) {
+      st.seq->integrate_insert(*ins, changes);
+      for (const text_change& ch : changes) note_text_change(t, ch);
+    } else if (auto* del = std::get_if<text_delete_run>(&p.op.op)) {
+      st.seq->integrate_delete(*del, changes);
+      for (const text_change& ch : changes) {
+        if (st.type == container_type::text) {
+          note_text_change(t, ch);
+        } else {
+          note_list_erase(t, ch.pos, ch.len);
+        }
+      }
+    } else if (auto* l = std::get_if<list_insert_run>(&p.op.op)) {
+      text_insert_run run{l->id, l->origin_left, l->origin_right,
+                          std::string(l->values.size(), list_placeholder)};
+      const std::size_t first_value = st.values.size();
+      for (std::size_t k = 0; k < l->values.size(); ++k) {
+        if (p.slots[k] != no_container) {
+          st.values.emplace_back(cref{p.slots[k]});
+        } else {
+          st.values.push_back(std::visit(
+              [](auto& x) -> cell {
+                using T = std::decay_t<decltype(x)>;
+                if constexpr (std::is_same_v<T, container_slot>) {
+                  return cell();
+                } else {
+                  return cell(std::move(x));
+                }
+              },
+              l->values[k]));
+        }
+      }
+      st.seq->integrate_insert(run, changes);
+      for (const text_change& ch : changes) note_list_insert(t, c, ch.pos, ch.len, first_value);
+    } else if (auto* w = std::get_if<map_write>(&p.op.op)) {
+      lamport_ = std::max(lamport_, w->lamport);
+      map_record rec;
+      rec.id = w->id;
+      rec.lamport = w->lamport;
+      rec.key = st.map->intern(w->key);
+      rec.has_value = w->value.has_value();
+      if (w->value) {
+        if (p.slots[0] != no_container) {
+          rec.value = cref{p.slots[0]};
+        } else {
+          rec.value = std::visit(
+              [](auto& x) -> cell {
+                using T = std::decay_t<decltype(x)>;
+                if constexpr (std::is_same_v<T, container_slot>) {
+                  return cell();
+                } else {
+                  return cell(std::move(x));
+                }
+              },
+              *w->value);
+        }
+      }
+      local = static_cast<std::uint32_t>(st.map->records.size());
+      integrate_write(c, std::move(rec), w->preds, t);
+    } else if (auto* a = std::get_if<counter_add>(&p.op.op)) {
+      local = static_cast<std::uint32_t>(st.adds.size());
+      integrate_add(c, a->id, a->amount, t);
+    }
+    record(c, start.replica, start.seq, n, local);
+  }
+  commit();
+  return {};
+}
+
+}  // namespace weft::internal

@@ -1,0 +1,190 @@
+// Copyright 2026 The weft Authors. MIT License.
+//
+// -----------------------------------------------------------------------------
+// File: doc/doc_delta.cpp
+// -----------------------------------------------------------------------------
+//
+// Building deltas from the document's op log, and counting their ops.
+
+#include "weft/doc_delta.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "doc/doc_impl.hpp"
+
+namespace weft {
+
+namespace {
+std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) noexcept {
+  const std::uint64_t sum = a + b;
+  return sum < a ? std::numeric_limits<std::uint64_t>::max() : sum;
+}
+
+// code_points counts UTF-8 lead bytes without validating (as text_delta's
+// op_count does): a malformed run still yields a bounded number.
+std::uint64_t code_points(const std::string& utf8) noexcept {
+  std::uint64_t n = 0;
+  for (const char c : utf8) {
+    if ((static_cast<unsigned char>(c) & 0xC0u) != 0x80u) ++n;
+  }
+  return n;
+}
+}  // namespace
+
+std::uint64_t doc_delta::op_count() const noexcept {
+  std::uint64_t total = 0;
+  for (const doc_op& op : ops) total = saturating_add(total, internal::op_size(op));
+  return total;
+}
+
+namespace internal {
+
+std::uint64_t op_size(const doc_op& op) noexcept {
+  return std::visit(
+      [](const auto& o) -> std::uint64_t {
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<T, text_insert_run>) {
+          return code_points(o.content);
+        } else if constexpr (std::is_same_v<T, text_delete_run>) {
+          return o.length;
+        } else if constexpr (std::is_same_v<T, list_insert_run>) {
+          return o.values.size();
+        } else {
+          return 1;
+        }
+      },
+      op.op);
+}
+
+op_id op_start(const doc_op& op) noexcept {
+  return std::visit([](const auto& o) { return o.id; }, op.op);
+}
+
+std::uint32_t doc_impl::table_slot(
+    std::uint32_t c, doc_delta& out,
+    absl::flat_hash_map<std::uint32_t, std::uint32_t>& table) const {
+  if (auto it = table.find(c); it != table.end()) return it->second;
+  const container_state& st = *containers_[c];
+  container_desc d;
+  d.how = st.how;
+  d.type = st.type;
+  if (st.how == container_desc::kind::derived) {
+    d.parent = table_slot(st.parent, out, table);
+    d.name = st.name;
+  } else if (st.how == container_desc::kind::root) {
+    d.name = st.name;
+  } else {
+    d.creator = st.creator;
+  }
+  const auto slot = static_cast<std::uint32_t>(out.containers.size());
+  out.containers.push_back(std::move(d));
+  table.emplace(c, slot);
+  return slot;
+}
+
+delta_value doc_impl::to_delta_value(
+    const cell& v, doc_delta& out,
+    absl::flat_hash_map<std::uint32_t, std::uint32_t>& table) const {
+  return std::visit(
+      [&](const auto& x) -> delta_value {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, cref>) {
+          return container_slot{table_slot(x.index, out, table)};
+        } else {
+          return delta_value(x);
+        }
+      },
+      v);
+}
+
+void doc_impl::append_entry(const log_entry& e, seq_t from, doc_delta& out,
+                            absl::flat_hash_map<std::uint32_t, std::uint32_t>& table) const {
+  const std::uint32_t c = e.container;
+  const container_state& st = *containers_[c];
+  const seq_t end = e.seq + e.count;
+  const std::uint32_t slot = table_slot(c, out, table);
+  const auto skip = static_cast<std::uint32_t>(from - e.seq);
+  switch (st.type) {
+    case container_type::text:
+    case container_type::list: {
+      std::vector<text_op_run> runs;
+      st.seq->append_runs(e.replica, from, end, runs);
+      for (text_op_run& run : runs) {
+        auto* ins = std::get_if<text_insert_run>(&run);
+        if (ins == nullptr || st.type == container_type::text) {
+          std::visit([&](auto& r) { out.ops.push_back(doc_op{slot, std::move(r)}); }, run);
+          continue;
+        }
+        list_insert_run l;
+        l.id = ins->id;
+        l.origin_left = ins->origin_left;
+        l.origin_right = ins->origin_right;
+        const std::size_t off = st.seq->content_offset(st.seq->ids().to_lv(ins->id));
+        for (std::size_t k = 0; k < ins->content.size(); ++k) {
+          l.values.push_back(to_delta_value(st.values[off + k], out, table));
+        }
+        out.ops.push_back(doc_op{slot, std::move(l)});
+      }
+      break;
+    }
+    case container_type::map:
+    case container_type::reg: {
+      const map_state& m = *st.map;
+      for (std::uint32_t k = skip; k < e.count; ++k) {
+        const map_record& r = m.records[e.local + k];
+        map_write w;
+        w.id = r.id;
+        w.lamport = r.lamport;
+        w.key = m.key_names[r.key];
+        w.preds.assign(m.preds.begin() + r.preds_off,
+                       m.preds.begin() + r.preds_off + r.preds_len);
+        if (r.has_value) w.value = to_delta_value(r.value, out, table);
+        out.ops.push_back(doc_op{slot, std::move(w)});
+      }
+      break;
+    }
+    case container_type::counter: {
+      for (std::uint32_t k = skip; k < e.count; ++k) {
+        const counter_record& r = st.adds[e.local + k];
+        out.ops.push_back(doc_op{slot, counter_add{r.id, r.amount}});
+      }
+      break;
+    }
+  }
+}
+
+doc_delta doc_impl::delta_since(const version_vector& since) const {
+  std::vector<std::uint32_t> entries;
+  for (const auto& [replica, list] : log_by_replica_) {
+    const seq_t from = since.get(replica);
+    if (from >= version_.get(replica)) continue;
+    auto it = std::partition_point(list.begin(), list.end(), [&](std::uint32_t i) {
+      return log_[i].seq + log_[i].count <= from;
+    });
+    entries.insert(entries.end(), it, list.end());
+  }
+  std::sort(entries.begin(), entries.end());
+  doc_delta out;
+  absl::flat_hash_map<std::uint32_t, std::uint32_t> table;
+  for (const std::uint32_t i : entries) {
+    const log_entry& e = log_[i];
+    append_entry(e, std::max(e.seq, since.get(e.replica)), out, table);
+  }
+  return out;
+}
+
+doc_delta doc_impl::delta_between(std::size_t begin, std::uint32_t last_count) const {
+  doc_delta out;
+  absl::flat_hash_map<std::uint32_t, std::uint32_t> table;
+  if (begin > 0 && log_[begin - 1].count > last_count) {
+    const log_entry& e = log_[begin - 1];
+    append_entry(e, e.seq + last_count, out, table);
+  }
+  for (std::size_t i = begin; i < log_.size(); ++i) append_entry(log_[i], log_[i].seq, out, table);
+  return out;
+}
+
+}  // namespace internal
+}  // namespace weft

@@ -1,0 +1,794 @@
+// Copyright 2026 The weft Authors. MIT License.
+//
+// -----------------------------------------------------------------------------
+// File: doc/doc_impl.cpp
+// -----------------------------------------------------------------------------
+//
+// The document's containers, local edits and transactions. Remote deltas are
+// in doc_apply.cpp, delta extraction in doc_delta.cpp, events in
+// doc_events.cpp.
+
+#include <algorithm>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "absl/strings/string_view.h"
+#include "doc/doc_impl.hpp"
+#include "doc/event_builder.hpp"
+#include "doc/undo_impl.hpp"
+#include "fmt/format.h"
+#include "weft/internal/utf8.hpp"
+
+namespace weft::internal {
+
+// ---------------------------------------------------------------------------
+// map_state
+
+std::uint32_t map_state::intern(std::string_view key) {
+  auto it = key_index.find(absl::string_view(key.data(), key.size()));
+  if (it != key_index.end()) return it->second;
+  const auto k = static_cast<std::uint32_t>(key_names.size());
+  key_names.emplace_back(key);
+  key_index.emplace(std::string(key), k);
+  live.emplace_back();
+  return k;
+}
+
+std::optional<std::uint32_t> map_state::find(std::string_view key) const {
+  auto it = key_index.find(absl::string_view(key.data(), key.size()));
+  if (it == key_index.end()) return std::nullopt;
+  return it->second;
+}
+
+const map_record* map_state::winner(std::uint32_t key) const {
+  if (key >= live.size() || live[key].empty()) return nullptr;
+  return &records[live[key].front()];
+}
+
+bool map_state::wins(std::uint32_t a, std::uint32_t b) const {
+  const map_record& x = records[a];
+  const map_record& y = records[b];
+  if (x.lamport != y.lamport) return x.lamport > y.lamport;
+  return x.id.replica > y.id.replica;
+}
+
+// ---------------------------------------------------------------------------
+// Construction
+
+namespace {
+
+std::string random_doc_id() {
+  return fmt::format("{:016x}{:016x}", static_cast<std::uint64_t>(random_replica_id()),
+                     static_cast<std::uint64_t>(random_replica_id()));
+}
+
+bool is_scalar(const value& v) { return v.kind() != value_kind::container; }
+
+}  // namespace
+
+doc_impl::doc_impl(replica_id replica, doc_options options)
+    : replica_(replica),
+      options_(std::move(options)),
+      observers_(std::make_shared<observer_registry>()) {
+  if (options_.id.empty()) options_.id = random_doc_id();
+}
+
+doc_impl::doc_impl(const doc_impl& other, replica_id replica)
+    : replica_(replica),
+      options_(other.options_),
+      roots_(other.roots_),
+      created_(other.created_),
+      derived_(other.derived_),
+      version_(other.version_),
+      lamport_(other.lamport_),
+      op_count_(other.op_count_),
+      log_(other.log_),
+      log_by_replica_(other.log_by_replica_),
+      pending_(other.pending_),
+      pending_count_(other.pending_count_),
+      observers_(std::make_shared<observer_registry>()) {
+  WEFT_ASSERT(!other.in_transaction(), "fork inside a transaction");
+  containers_.reserve(other.containers_.size());
+  for (const auto& c : other.containers_) {
+    auto copy = std::make_unique<container_state>();
+    copy->type = c->type;
+    copy->how = c->how;
+    copy->name = c->name;
+    copy->creator = c->creator;
+    copy->parent = c->parent;
+    copy->depth = c->depth;
+    copy->has_ops = c->has_ops;
+    if (c->seq) copy->seq = std::make_unique<text_impl>(*c->seq, replica);
+    copy->values = c->values;
+    if (c->map) copy->map = std::make_unique<map_state>(*c->map);
+    copy->counter = c->counter;
+    copy->adds = c->adds;
+    containers_.push_back(std::move(copy));
+  }
+}
+
+doc_impl::~doc_impl() {
+  for (undo_impl* u : undo_managers_) u->doc_gone();
+}
+
+void doc_impl::detach(undo_impl* u) { std::erase(undo_managers_, u); }
+
+// ---------------------------------------------------------------------------
+// Containers
+
+std::uint32_t doc_impl::new_container(container_type type, container_desc::kind how,
+                                      std::string name, op_id creator,
+                                      std::uint32_t parent) {
+  const auto index = static_cast<std::uint32_t>(containers_.size());
+  auto c = std::make_unique<container_state>();
+  c->type = type;
+  c->how = how;
+  c->name = std::move(name);
+  c->creator = creator;
+  c->parent = parent;
+  c->depth = parent == no_container ? 0 : containers_[parent]->depth + 1;
+  if (type == container_type::text || type == container_type::list) {
+    c->seq = std::make_unique<text_impl>(replica_, text_options{});
+  } else if (type == container_type::map || type == container_type::reg) {
+    c->map = std::make_unique<map_state>();
+    if (type == container_type::reg) (void)c->map->intern("");
+  }
+  switch (how) {
+    case container_desc::kind::root:
+      roots_.emplace(std::make_pair(c->name, type), index);
+      break;
+    case container_desc::kind::created:
+      created_.emplace(creator, index);
+      break;
+    case container_desc::kind::derived:
+      derived_.emplace(std::make_tuple(parent, c->name, type), index);
+      break;
+  }
+  containers_.push_back(std::move(c));
+  return index;
+}
+
+std::uint32_t doc_impl::root(std::string_view name, container_type type) {
+  auto it = roots_.find(std::make_pair(std::string(name), type));
+  if (it != roots_.end()) return it->second;
+  return new_container(type, container_desc::kind::root, std::string(name), {},
+                       no_container);
+}
+
+std::uint32_t doc_impl::find_derived(std::uint32_t parent, std::string_view key,
+                                     container_type type) const {
+  auto it = derived_.find(std::make_tuple(parent, std::string(key), type));
+  return it == derived_.end() ? no_container : it->second;
+}
+
+std::uint32_t doc_impl::find_created(op_id creator) const {
+  auto it = created_.find(creator);
+  return it == created_.end() ? no_container : it->second;
+}
+
+value doc_impl::to_value(const cell& v) {
+  return std::visit(
+      [&](const auto& x) -> value {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          return value();
+        } else if constexpr (std::is_same_v<T, cref>) {
+          return value(handle(x.index));
+        } else {
+          return value(x);
+        }
+      },
+      v);
+}
+
+cell doc_impl::to_cell(const value& v) const {
+  return std::visit(
+      [&](const auto& x) -> cell {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, container>) {
+          return cref{x.index()};
+        } else {
+          return cell(x);
+        }
+      },
+      v.get());
+}
+
+lv_t doc_impl::lv_of(std::uint32_t c, op_id id) const {
+  const text_impl* t = containers_[c]->seq.get();
+  if (t == nullptr) return no_lv;
+  const lv_t lv = t->ids().to_lv(id);
+  if (lv == no_lv || t->log().find_insert(lv) == nullptr) return no_lv;
+  return lv;
+}
+
+std::optional<std::vector<path_segment>> doc_impl::path(std::uint32_t c) const {
+  std::vector<path_segment> out;
+  while (true) {
+    const container_state& st = *containers_[c];
+    if (st.how == container_desc::kind::root) {
+      out.emplace_back(st.name);
+      break;
+    }
+    const container_state& parent = *containers_[st.parent];
+    if (parent.type == container_type::list) {
+      // Attached while some visible element of the list holds it.
+      bool found = false;
+      const text_impl& t = *parent.seq;
+      std::size_t index = 0;
+      t.seq().for_each([&](const seq_item& it) {
+        if (it.deleted()) return true;
+        const std::size_t off = t.content_offset(it.lv);
+        for (std::uint32_t k = 0; k < it.len(); ++k, ++index) {
+          const cell& v = parent.values[off + k];
+          if (const cref* r = std::get_if<cref>(&v); r != nullptr && r->index == c) {
+            found = true;
+            return false;
+          }
+        }
+        return true;
+      });
+      if (!found) return std::nullopt;
+      out.emplace_back(index);
+    } else if (parent.type == container_type::map) {
+      bool found = false;
+      for (std::uint32_t k = 0; k < parent.map->live.size() && !found; ++k) {
+        const map_record* w = parent.map->winner(k);
+        if (w == nullptr) continue;
+        if (const cref* r = std::get_if<cref>(&w->value); r != nullptr && r->index == c) {
+          out.emplace_back(parent.map->key_names[k]);
+          found = true;
+        }
+      }
+      if (!found) return std::nullopt;
+    } else {
+      return std::nullopt;
+    }
+    c = st.parent;
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Local op plumbing
+
+result<seq_t> doc_impl::reserve(std::uint64_t n) {
+  const seq_t next = version_.get(replica_);
+  if (next > max_seq || n - 1 > max_seq - next) {
+    return make_error(errc::seq_exhausted,
+                      fmt::format("replica {:016x} has no sequence numbers left",
+                                  static_cast<std::uint64_t>(replica_)));
+  }
+  if (n > options_.max_ops - std::min(op_count_, options_.max_ops)) {
+    return make_error(errc::capacity_exceeded,
+                      fmt::format("document holds {} ops; {} more exceed its limit of {}",
+                                  op_count_, n, options_.max_ops));
+  }
+  return next;
+}
+
+void doc_impl::record(std::uint32_t c, replica_id replica, seq_t seq, std::uint32_t n,
+                      std::uint32_t local) {
+  containers_[c]->has_ops = true;
+  op_count_ += n;
+  version_.advance(replica, seq + n);
+  if (!log_.empty()) {
+    log_entry& last = log_.back();
+    // Texts and lists find their ops by id; the rest by record index.
+    const bool by_id = containers_[c]->seq != nullptr;
+    if (last.replica == replica && last.container == c &&
+        last.seq + last.count == seq && (by_id || last.local + last.count == local) &&
+        last.count <= std::numeric_limits<std::uint32_t>::max() - n) {
+      last.count += n;
+      return;
+    }
+  }
+  log_by_replica_[replica].push_back(static_cast<std::uint32_t>(log_.size()));
+  log_.push_back(log_entry{replica, seq, n, c, local});
+}
+
+result<void> doc_impl::check_seq(std::uint32_t c, container_type want) const {
+  if (containers_[c]->type != want) {
+    return make_error(errc::invalid_argument,
+                      fmt::format("container is a {}, not a {}",
+                                  container_type_name(containers_[c]->type),
+                                  container_type_name(want)));
+  }
+  return {};
+}
+
+result<void> doc_impl::check_cell(const value& v) const {
+  if (!is_scalar(v)) {
+    return make_error(errc::invalid_argument,
+                      "a container cannot be written as a value; use the set_*/insert_* "
+                      "functions that make a new one");
+  }
+  if (v.kind() == value_kind::string && !validate_utf8(v.as_string())) {
+    return make_error(errc::invalid_utf8, "string value is not valid UTF-8");
+  }
+  return {};
+}
+
+bool doc_impl::observed(std::uint32_t c) const {
+  if (observers_->empty()) return false;
+  if (observers_->watches(c)) return true;
+  if (!observers_->has_deep()) return false;
+  for (std::uint32_t x = c; x != no_container; x = containers_[x]->parent) {
+    if (observers_->deep_watches(x)) return true;
+  }
+  return false;
+}
+
+touch* doc_impl::touch_of(std::uint32_t c) {
+  if (!observed(c)) return nullptr;
+  auto [it, fresh] = txn_.touch_index.try_emplace(
+      c, static_cast<std::uint32_t>(txn_.touches.size()));
+  if (!fresh) return &txn_.touches[it->second];
+  touch t;
+  t.container = c;
+  const container_type type = containers_[c]->type;
+  if (type == container_type::text) t.text = std::make_unique<text_event_builder>();
+  if (type == container_type::list) t.list = std::make_unique<list_event_builder>();
+  txn_.touches.push_back(std::move(t));
+  return &txn_.touches.back();
+}
+
+void doc_impl::note_key(touch* t, std::uint32_t c, std::uint32_t key) {
+  if (t == nullptr) return;
+  for (const auto& [k, old] : t->keys) {
+    if (k == key) return;
+  }
+  const map_record* w = containers_[c]->map->winner(key);
+  t->keys.emplace_back(key, w ? std::optional<cell>(w->value) : std::nullopt);
+}
+
+void doc_impl::note_text_change(touch* t, const text_change& ch) {
+  if (t == nullptr) return;
+  if (ch.type == text_change::kind::insert) {
+    t->text->insert(ch.pos, ch.pos_utf16, ch.len, ch.len_utf16, ch.text);
+  } else {
+    t->text->erase(ch.pos, ch.pos_utf16, ch.len, ch.len_utf16);
+  }
+}
+
+void doc_impl::note_list_insert(touch* t, std::uint32_t c, std::size_t pos, std::size_t len,
+                                std::size_t first_value) {
+  if (t == nullptr) return;
+  std::vector<value> vs;
+  vs.reserve(len);
+  for (std::size_t k = 0; k < len; ++k) {
+    vs.push_back(to_value(containers_[c]->values[first_value + k]));
+  }
+  t->list->insert(pos, pos, len, len, std::move(vs));
+}
+
+void doc_impl::note_list_erase(touch* t, std::size_t pos, std::size_t len) {
+  if (t != nullptr) t->list->erase(pos, pos, len, len);
+}
+
+// ---------------------------------------------------------------------------
+// Integration shared by local and remote writes
+
+std::vector<op_id> doc_impl::live_ids(std::uint32_t c, std::uint32_t key) const {
+  std::vector<op_id> out;
+  const map_state& m = *containers_[c]->map;
+  for (const std::uint32_t r : m.live[key]) out.push_back(m.records[r].id);
+  return out;
+}
+
+void doc_impl::integrate_write(std::uint32_t c, map_record rec,
+                               const std::vector<op_id>& preds, touch* t) {
+  map_state& m = *containers_[c]->map;
+  note_key(t, c, rec.key);
+  rec.preds_off = static_cast<std::uint32_t>(m.preds.size());
+  rec.preds_len = static_cast<std::uint32_t>(preds.size());
+  m.preds.insert(m.preds.end(), preds.begin(), preds.end());
+  const auto index = static_cast<std::uint32_t>(m.records.size());
+  const std::uint32_t key = rec.key;
+  const bool has_value = rec.has_value;
+  m.records.push_back(std::move(rec));
+  auto& live = m.live[key];
+  const bool had = !live.empty();
+  if (!preds.empty()) {
+    std::erase_if(live, [&](std::uint32_t r) {
+      return std::find(preds.begin(), preds.end(), m.records[r].id) != preds.end();
+    });
+  }
+  if (has_value) {
+    auto at = live.begin();
+    while (at != live.end() && !m.wins(index, *at)) ++at;
+    live.insert(at, index);
+  }
+  if (had && live.empty()) --m.size;
+  if (!had && !live.empty()) ++m.size;
+}
+
+void doc_impl::integrate_add(std::uint32_t c, op_id id, std::int64_t amount, touch* t) {
+  container_state& st = *containers_[c];
+  st.counter = static_cast<std::int64_t>(static_cast<std::uint64_t>(st.counter) +
+                                         static_cast<std::uint64_t>(amount));
+  st.adds.push_back(counter_record{id, amount});
+  if (t != nullptr) t->increment += static_cast<std::uint64_t>(amount);
+}
+
+// ---------------------------------------------------------------------------
+// Transactions
+
+void doc_impl::begin(const weft::origin& o) {
+  if (txn_.depth++ > 0) return;
+  txn_.origin = o;
+  txn_.log_begin = log_.size();
+  txn_.log_last_count = log_.empty() ? 0 : log_.back().count;
+  for (undo_impl* u : undo_managers_) u->on_begin(txn_.origin);
+}
+
+void doc_impl::commit() {
+  WEFT_ASSERT(txn_.depth > 0, "commit without a transaction");
+  if (--txn_.depth > 0) return;
+  txn_state done = std::move(txn_);
+  txn_ = txn_state{};
+  for (undo_impl* u : undo_managers_) u->on_commit(done.origin, done.undo);
+  dispatch(done);
+}
+
+// txn_scope runs a local edit in the open transaction or its own. If the
+// edit throws (out of memory), the transaction still ends, without events.
+class txn_scope {
+ public:
+  explicit txn_scope(doc_impl& d) : d_(d) { d_.begin(origin::local()); }
+  ~txn_scope() {
+    if (!done_) d_.abandon();
+  }
+  void done() {
+    done_ = true;
+    d_.commit();
+  }
+
+ private:
+  doc_impl& d_;
+  bool done_ = false;
+};
+
+void doc_impl::abandon() noexcept {
+  if (--txn_.depth > 0) return;
+  txn_ = txn_state{};
+}
+
+// ---------------------------------------------------------------------------
+// Local edits
+
+result<void> doc_impl::text_insert(std::uint32_t c, std::size_t pos, std::string_view utf8) {
+  WEFT_TRY(check_seq(c, container_type::text));
+  text_impl& t = *containers_[c]->seq;
+  const auto counts = utf8.size() == 1 && static_cast<unsigned char>(utf8[0]) < 0x80
+                          ? std::optional<utf8_counts>(utf8_counts{1, 1})
+                          : validate_utf8(utf8);
+  if (!counts) return make_error(errc::invalid_utf8, "inserted text is not valid UTF-8");
+  if (pos > t.size()) {
+    return make_error(errc::out_of_range,
+                      fmt::format("insert at {} past the end ({})", pos, t.size()));
+  }
+  const std::uint64_t n = counts->code_points;
+  if (n == 0) return {};
+  if (n > seq_item::max_len) {
+    return make_error(errc::capacity_exceeded, "one insert may hold at most 2^31-1 code points");
+  }
+  if (!t.fits(n, utf8.size())) return t.capacity_error(n, utf8.size());
+  const auto seq = reserve(n);
+  if (!seq) return seq.error();
+  txn_scope scope(*this);
+  touch* tc = touch_of(c);
+  const auto p = static_cast<std::uint32_t>(pos);
+  const std::size_t wpos = tc ? *t.to_utf16(pos) : 0;
+  const op_id first{replica_, *seq};
+  (void)t.insert_with(first, p, utf8, static_cast<std::uint32_t>(n),
+                      static_cast<std::uint32_t>(counts->utf16_units));
+  if (tc) tc->text->insert(pos, wpos, n, counts->utf16_units, std::string(utf8));
+  record(c, replica_, *seq, static_cast<std::uint32_t>(n), 0);
+  if (!undo_managers_.empty()) {
+    undo_record r;
+    r.what = undo_record::kind::seq_insert;
+    r.container = c;
+    r.first = first;
+    r.count = static_cast<std::uint32_t>(n);
+    txn_.undo.push_back(std::move(r));
+  }
+  scope.done();
+  return {};
+}
+
+result<void> doc_impl::seq_erase(std::uint32_t c, std::size_t pos, std::size_t len) {
+  container_state& st = *containers_[c];
+  if (st.type != container_type::text && st.type != container_type::list) {
+    return check_seq(c, container_type::text);
+  }
+  text_impl& t = *st.seq;
+  if (pos > t.size() || len > t.size() - pos) {
+    return make_error(errc::out_of_range,
+                      fmt::format("erase of {} at {} past the end ({})", len, pos, t.size()));
+  }
+  if (len == 0) return {};
+  if (!t.fits(len, 0)) return t.capacity_error(len, 0);
+  const auto seq = reserve(len);
+  if (!seq) return seq.error();
+  txn_scope scope(*this);
+  touch* tc = touch_of(c);
+  const auto p = static_cast<std::uint32_t>(pos);
+  const auto n = static_cast<std::uint32_t>(len);
+  if (tc && tc->text) {
+    const std::size_t w0 = *t.to_utf16(pos);
+    const std::size_t w1 = *t.to_utf16(pos + len);
+    tc->text->erase(pos, w0, len, w1 - w0);
+  } else if (tc) {
+    note_list_erase(tc, pos, len);
+  }
+  scratch_.clear();
+  t.erase_with(op_id{replica_, *seq}, p, n, scratch_);
+  record(c, replica_, *seq, n, 0);
+  if (!undo_managers_.empty()) {
+    undo_record r;
+    r.what = undo_record::kind::seq_delete;
+    r.container = c;
+    for (const lv_span& s : scratch_) {
+      for (lv_t lv = s.begin; lv < s.end; ++lv) r.deleted.push_back(t.ids().to_id(lv));
+    }
+    txn_.undo.push_back(std::move(r));
+  }
+  scope.done();
+  return {};
+}
+
+result<void> doc_impl::seq_insert_cells(std::uint32_t c, std::size_t pos,
+                                        const std::string& utf8,
+                                        const std::vector<cell>& cells, op_id* first_out) {
+  container_state& st = *containers_[c];
+  text_impl& t = *st.seq;
+  const bool is_list = st.type == container_type::list;
+  std::uint64_t n = 0;
+  std::uint64_t width = 0;
+  if (is_list) {
+    n = width = cells.size();
+  } else {
+    const auto counts = validate_utf8(utf8);
+    WEFT_ASSERT(counts.has_value(), "restored text is not UTF-8");
+    n = counts->code_points;
+    width = counts->utf16_units;
+  }
+  if (n == 0) return {};
+  if (n > seq_item::max_len) {
+    return make_error(errc::capacity_exceeded, "one insert may hold at most 2^31-1 elements");
+  }
+  const std::string placeholder = is_list ? std::string(n, list_placeholder) : std::string();
+  const std::string& content = is_list ? placeholder : utf8;
+  if (!t.fits(n, content.size())) return t.capacity_error(n, content.size());
+  if (pos > t.size()) return make_error(errc::out_of_range, "insert past the end");
+  const auto seq = reserve(n);
+  if (!seq) return seq.error();
+  txn_scope scope(*this);
+  touch* tc = touch_of(c);
+  const std::size_t wpos = tc && !is_list ? *t.to_utf16(pos) : pos;
+  const op_id first{replica_, *seq};
+  const std::size_t first_value = st.values.size();
+  (void)t.insert_with(first, static_cast<std::uint32_t>(pos), content,
+                      static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(width));
+  if (is_list) {
+    st.values.insert(st.values.end(), cells.begin(), cells.end());
+    note_list_insert(tc, c, pos, n, first_value);
+  } else if (tc) {
+    tc->text->insert(pos, wpos, n, width, utf8);
+  }
+  record(c, replica_, *seq, static_cast<std::uint32_t>(n), 0);
+  if (!undo_managers_.empty()) {
+    undo_record r;
+    r.what = undo_record::kind::seq_insert;
+    r.container = c;
+    r.first = first;
+    r.count = static_cast<std::uint32_t>(n);
+    txn_.undo.push_back(std::move(r));
+  }
+  if (first_out != nullptr) *first_out = first;
+  scope.done();
+  return {};
+}
+
+result<void> doc_impl::list_insert(std::uint32_t c, std::size_t pos,
+                                   const std::vector<value>& vs) {
+  WEFT_TRY(check_seq(c, container_type::list));
+  std::vector<cell> cells;
+  cells.reserve(vs.size());
+  for (const value& v : vs) {
+    WEFT_TRY(check_cell(v));
+    cells.push_back(to_cell(v));
+  }
+  if (pos > containers_[c]->seq->size()) {
+    return make_error(errc::out_of_range, fmt::format("insert at {} past the end ({})", pos,
+                                                      containers_[c]->seq->size()));
+  }
+  return seq_insert_cells(c, pos, {}, cells, nullptr);
+}
+
+result<std::uint32_t> doc_impl::list_insert_container(std::uint32_t c, std::size_t pos,
+                                                      container_type type) {
+  WEFT_TRY(check_seq(c, container_type::list));
+  if (pos > containers_[c]->seq->size()) {
+    return make_error(errc::out_of_range, fmt::format("insert at {} past the end ({})", pos,
+                                                      containers_[c]->seq->size()));
+  }
+  if (containers_[c]->depth + 1 > max_depth) {
+    return make_error(errc::capacity_exceeded, "containers nest at most 100 deep");
+  }
+  const auto seq = reserve(1);
+  if (!seq) return seq.error();
+  const std::uint32_t child = new_container(type, container_desc::kind::created, {},
+                                            op_id{replica_, *seq}, c);
+  WEFT_TRY(seq_insert_cells(c, pos, {}, {cref{child}}, nullptr));
+  return child;
+}
+
+result<void> doc_impl::map_write_cell(std::uint32_t c, std::uint32_t key,
+                                      std::optional<cell> v) {
+  const auto seq = reserve(1);
+  if (!seq) return seq.error();
+  if (lamport_ >= std::numeric_limits<std::uint64_t>::max() - 1) {
+    return make_error(errc::seq_exhausted, "the Lamport clock is exhausted");
+  }
+  txn_scope scope(*this);
+  touch* tc = touch_of(c);
+  map_state& m = *containers_[c]->map;
+  const op_id id{replica_, *seq};
+  if (!undo_managers_.empty()) {
+    undo_record r;
+    r.what = undo_record::kind::map_write;
+    r.container = c;
+    r.first = id;
+    r.key = key;
+    if (const map_record* w = m.winner(key)) r.previous = w->value;
+    r.wrote_value = v.has_value();
+    txn_.undo.push_back(std::move(r));
+  }
+  map_record rec;
+  rec.id = id;
+  rec.lamport = ++lamport_;
+  rec.key = key;
+  rec.has_value = v.has_value();
+  if (v) rec.value = std::move(*v);
+  const auto local = static_cast<std::uint32_t>(m.records.size());
+  integrate_write(c, std::move(rec), live_ids(c, key), tc);
+  record(c, replica_, *seq, 1, local);
+  scope.done();
+  return {};
+}
+
+namespace {
+result<void> check_key(std::string_view key) {
+  if (!validate_utf8(key)) return make_error(errc::invalid_utf8, "map key is not valid UTF-8");
+  return {};
+}
+}  // namespace
+
+result<void> doc_impl::map_set(std::uint32_t c, std::string_view key, const value& v) {
+  const container_type type = containers_[c]->type;
+  if (type == container_type::reg) {
+    WEFT_TRY(check_cell(v));
+    return map_write_cell(c, 0, to_cell(v));
+  }
+  WEFT_TRY(check_seq(c, container_type::map));
+  WEFT_TRY(check_key(key));
+  WEFT_TRY(check_cell(v));
+  return map_write_cell(c, containers_[c]->map->intern(key), to_cell(v));
+}
+
+result<void> doc_impl::map_erase(std::uint32_t c, std::string_view key) {
+  if (containers_[c]->type != container_type::reg) {
+    WEFT_TRY(check_seq(c, container_type::map));
+  }
+  const auto k = containers_[c]->map->find(key);
+  if (!k || containers_[c]->map->live[*k].empty()) return {};
+  return map_write_cell(c, *k, std::nullopt);
+}
+
+result<std::uint32_t> doc_impl::map_set_container(std::uint32_t c, std::string_view key,
+                                                  container_type type) {
+  WEFT_TRY(check_seq(c, container_type::map));
+  WEFT_TRY(check_key(key));
+  if (containers_[c]->depth + 1 > max_depth) {
+    return make_error(errc::capacity_exceeded, "containers nest at most 100 deep");
+  }
+  const auto seq = reserve(1);
+  if (!seq) return seq.error();
+  const std::uint32_t child = new_container(type, container_desc::kind::created, {},
+                                            op_id{replica_, *seq}, c);
+  WEFT_TRY(map_write_cell(c, containers_[c]->map->intern(key), cref{child}));
+  return child;
+}
+
+result<std::uint32_t> doc_impl::map_get_or_create(std::uint32_t c, std::string_view key,
+                                                  container_type type) {
+  WEFT_TRY(check_seq(c, container_type::map));
+  WEFT_TRY(check_key(key));
+  map_state& m = *containers_[c]->map;
+  if (const auto k = m.find(key)) {
+    if (const map_record* w = m.winner(*k)) {
+      if (const cref* r = std::get_if<cref>(&w->value);
+          r != nullptr && containers_[r->index]->type == type) {
+        return r->index;
+      }
+    }
+  }
+  if (containers_[c]->depth + 1 > max_depth) {
+    return make_error(errc::capacity_exceeded, "containers nest at most 100 deep");
+  }
+  if (const auto seq = reserve(1); !seq) return seq.error();
+  std::uint32_t child = find_derived(c, key, type);
+  if (child == no_container) {
+    child = new_container(type, container_desc::kind::derived, std::string(key), {}, c);
+  }
+  WEFT_TRY(map_write_cell(c, m.intern(key), cref{child}));
+  return child;
+}
+
+result<void> doc_impl::counter_increment(std::uint32_t c, std::int64_t amount, bool wrap) {
+  WEFT_TRY(check_seq(c, container_type::counter));
+  if (amount == 0) return {};
+  container_state& st = *containers_[c];
+  std::int64_t sum = 0;
+  if (!wrap && __builtin_add_overflow(st.counter, amount, &sum)) {
+    return make_error(errc::out_of_range,
+                      fmt::format("adding {} to {} overflows int64", amount, st.counter));
+  }
+  const auto seq = reserve(1);
+  if (!seq) return seq.error();
+  txn_scope scope(*this);
+  const auto local = static_cast<std::uint32_t>(st.adds.size());
+  integrate_add(c, op_id{replica_, *seq}, amount, touch_of(c));
+  record(c, replica_, *seq, 1, local);
+  if (!undo_managers_.empty()) {
+    undo_record r;
+    r.what = undo_record::kind::counter_add;
+    r.container = c;
+    r.amount = amount;
+    txn_.undo.push_back(std::move(r));
+  }
+  scope.done();
+  return {};
+}
+
+// ---------------------------------------------------------------------------
+// Accounting
+
+std::size_t doc_impl::memory_usage() const noexcept {
+  std::size_t total = sizeof(*this) + log_.capacity() * sizeof(log_entry) +
+                      containers_.capacity() * sizeof(void*);
+  for (const auto& [r, v] : log_by_replica_) total += v.capacity() * 4 + 32;
+  for (const auto& c : containers_) {
+    total += sizeof(container_state) + c->name.capacity();
+    if (c->seq) total += c->seq->memory_usage();
+    total += c->values.capacity() * sizeof(cell);
+    total += c->adds.capacity() * sizeof(counter_record);
+    if (c->map) {
+      const map_state& m = *c->map;
+      total += sizeof(map_state) + m.records.capacity() * sizeof(map_record) +
+               m.preds.capacity() * sizeof(op_id) +
+               m.live.capacity() * sizeof(std::vector<std::uint32_t>) +
+               m.key_names.capacity() * sizeof(std::string) +
+               m.key_index.capacity() * (sizeof(std::string) + 8);
+      for (const auto& l : m.live) total += l.capacity() * 4;
+      for (const auto& k : m.key_names) {
+        if (k.capacity() > 15) total += 2 * k.capacity();
+      }
+      for (const map_record& r : m.records) {
+        if (const auto* s = std::get_if<std::string>(&r.value); s && s->capacity() > 15) {
+          total += s->capacity();
+        } else if (const auto* b = std::get_if<bytes>(&r.value)) {
+          total += b->capacity();
+        }
+      }
+    }
+  }
+  for (const auto& [r, ops] : pending_) total += ops.size() * (sizeof(pending_op) + 64);
+  return total;
+}
+
+}  // namespace weft::internal

@@ -1,0 +1,103 @@
+// Copyright 2026 The weft Authors. MIT License.
+//
+// -----------------------------------------------------------------------------
+// File: doc/observer_registry.hpp
+// -----------------------------------------------------------------------------
+//
+// observer_registry holds a document's observers. It is shared with the
+// subscriptions (through weak pointers) so that a subscription can outlive
+// its document. It keeps counts per container so that a transaction can ask
+// cheaply whether anyone watches a container before building its events.
+
+#ifndef WEFT_SRC_DOC_OBSERVER_REGISTRY_HPP_
+#define WEFT_SRC_DOC_OBSERVER_REGISTRY_HPP_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "weft/doc_delta.hpp"
+#include "weft/event.hpp"
+#include "weft/origin.hpp"
+
+namespace weft::internal {
+
+class observer_registry {
+ public:
+  using text_fn = std::function<void(const text_event&)>;
+  using list_fn = std::function<void(const list_event&)>;
+  using map_fn = std::function<void(const map_event&)>;
+  using counter_fn = std::function<void(const counter_event&)>;
+  using register_fn = std::function<void(const register_event&)>;
+  using deep_fn = std::function<void(const std::vector<event>&)>;
+  using update_fn = std::function<void(const doc_delta&, const weft::origin&)>;
+  using any_fn =
+      std::variant<text_fn, list_fn, map_fn, counter_fn, register_fn, deep_fn, update_fn>;
+
+  // no_target is the container of update observers.
+  static constexpr std::uint32_t no_target = 0xFFFFFFFFu;
+
+  std::uint64_t add(std::uint32_t container, any_fn fn) {
+    const std::uint64_t id = next_id_++;
+    if (std::holds_alternative<deep_fn>(fn)) {
+      ++deep_[container];
+    } else if (std::holds_alternative<update_fn>(fn)) {
+      ++updates_;
+    } else {
+      ++direct_[container];
+    }
+    entries_.emplace(id, entry{container, std::move(fn)});
+    return id;
+  }
+
+  void remove(std::uint64_t id) {
+    auto it = entries_.find(id);
+    if (it == entries_.end()) return;
+    const entry& e = it->second;
+    if (std::holds_alternative<deep_fn>(e.fn)) {
+      if (--deep_[e.container] == 0) deep_.erase(e.container);
+    } else if (std::holds_alternative<update_fn>(e.fn)) {
+      --updates_;
+    } else if (--direct_[e.container] == 0) {
+      direct_.erase(e.container);
+    }
+    entries_.erase(it);
+  }
+
+  bool empty() const noexcept { return entries_.empty(); }
+  bool watches(std::uint32_t c) const { return direct_.contains(c); }
+  bool deep_watches(std::uint32_t c) const { return deep_.contains(c); }
+  bool has_deep() const noexcept { return !deep_.empty(); }
+  bool has_updates() const noexcept { return updates_ > 0; }
+
+  // collect copies the observers of kind F on `container`, in registration
+  // order, so that callbacks may subscribe or unsubscribe while they run.
+  template <class F>
+  std::vector<F> collect(std::uint32_t container) const {
+    std::vector<F> out;
+    for (const auto& [id, e] : entries_) {
+      if (e.container != container) continue;
+      if (const F* f = std::get_if<F>(&e.fn)) out.push_back(*f);
+    }
+    return out;
+  }
+
+ private:
+  struct entry {
+    std::uint32_t container;
+    any_fn fn;
+  };
+  std::uint64_t next_id_ = 1;
+  std::map<std::uint64_t, entry> entries_;
+  absl::flat_hash_map<std::uint32_t, int> direct_;
+  absl::flat_hash_map<std::uint32_t, int> deep_;
+  int updates_ = 0;
+};
+
+}  // namespace weft::internal
+
+#endif  // WEFT_SRC_DOC_OBSERVER_REGISTRY_HPP_
