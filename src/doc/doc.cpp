@@ -180,6 +180,34 @@ result<void> doc_impl::check(bool deep) const {
       }
     }
   }
+  if (deep) {
+    // Recount what shows each container: map winners, visible list elements.
+    std::vector<std::uint32_t> refs(containers_.size(), 0);
+    for (const auto& st : containers_) {
+      if (st->map) {
+        for (std::uint32_t k = 0; k < st->map->live.size(); ++k) {
+          const map_record* w = st->map->winner(k);
+          if (const cref* r = w ? std::get_if<cref>(&w->value) : nullptr) ++refs[r->index];
+        }
+      } else if (st->type == container_type::list) {
+        const text_impl& t = *st->seq;
+        t.seq().for_each([&](const seq_item& it) {
+          if (it.deleted()) return true;
+          const std::size_t off = t.content_offset(it.lv);
+          for (std::uint32_t k = 0; k < it.len(); ++k) {
+            if (const cref* r = std::get_if<cref>(&st->values[off + k])) ++refs[r->index];
+          }
+          return true;
+        });
+      }
+    }
+    for (std::uint32_t c = 0; c < containers_.size(); ++c) {
+      if (refs[c] != containers_[c]->refs) {
+        return fail(fmt::format("container {} is shown {} times, counted {}", c, refs[c],
+                                containers_[c]->refs));
+      }
+    }
+  }
   if (ops_in_containers != op_count_) {
     return fail(fmt::format("containers hold {} ops, the document counts {}", ops_in_containers,
                             op_count_));

@@ -589,6 +589,12 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
       st.seq->integrate_insert(*ins, changes);
       for (const text_change& ch : changes) note_text_change(t, ch);
     } else if (auto* del = std::get_if<text_delete_run>(&p.op.op)) {
+      if (st.nested > 0) {
+        const seq_t lo = del->backward ? del->target.seq - (del->length - 1) : del->target.seq;
+        scratch_.clear();
+        st.seq->ids().lv_spans(del->target.replica, lo, lo + del->length, scratch_);
+        unref_erased(c, scratch_);
+      }
       st.seq->integrate_delete(*del, changes);
       for (const text_change& ch : changes) {
         if (st.type == container_type::text) {
@@ -604,6 +610,8 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
       for (std::size_t k = 0; k < l->values.size(); ++k) {
         if (p.slots[k] != no_container) {
           st.values.emplace_back(cref{p.slots[k]});
+          ++st.nested;
+          ++containers_[p.slots[k]]->refs;
         } else {
           st.values.push_back(std::visit(
               [](auto& x) -> cell {

@@ -94,9 +94,13 @@ void doc_impl::dispatch(txn_state& done) {
     // descendants, in the order above.
     std::map<std::uint32_t, std::vector<event>> deep;
     for (const event& ev : events) {
+      // A detached container reports to nothing above it.
       for (std::uint32_t x = ev.target().index(); x != no_container;
            x = containers_[x]->parent) {
         if (reg->deep_watches(x)) deep[x].push_back(ev);
+        if (containers_[x]->how != container_desc::kind::root && containers_[x]->refs == 0) {
+          break;
+        }
       }
     }
     for (const auto& [c, evs] : deep) {

@@ -98,6 +98,8 @@ doc_impl::doc_impl(const doc_impl& other, replica_id replica)
     copy->creator = c->creator;
     copy->parent = c->parent;
     copy->depth = c->depth;
+    copy->refs = c->refs;
+    copy->nested = c->nested;
     copy->has_ops = c->has_ops;
     if (c->seq) copy->seq = std::make_unique<text_impl>(*c->seq, replica);
     copy->values = c->values;
@@ -316,6 +318,8 @@ bool doc_impl::observed(std::uint32_t c) const {
   if (observers_->watches(c)) return true;
   if (!observers_->has_deep()) return false;
   for (std::uint32_t x = c; x != no_container; x = containers_[x]->parent) {
+    // Attachment is not checked here: a container detached now may be
+    // attached again before the transaction ends; dispatch decides.
     if (observers_->deep_watches(x)) return true;
   }
   return false;
@@ -391,6 +395,7 @@ void doc_impl::integrate_write(std::uint32_t c, map_record rec,
   m.records.push_back(std::move(rec));
   auto& live = m.live[key];
   const bool had = !live.empty();
+  const std::uint32_t old_winner = had ? live.front() : no_container;
   if (!preds.empty()) {
     std::erase_if(live, [&](std::uint32_t r) {
       return std::find(preds.begin(), preds.end(), m.records[r].id) != preds.end();
@@ -403,6 +408,40 @@ void doc_impl::integrate_write(std::uint32_t c, map_record rec,
   }
   if (had && live.empty()) --m.size;
   if (!had && !live.empty()) ++m.size;
+  const std::uint32_t new_winner = live.empty() ? no_container : live.front();
+  if (old_winner != new_winner) {
+    if (old_winner != no_container) ref_cell(m.records[old_winner].value, -1);
+    if (new_winner != no_container) ref_cell(m.records[new_winner].value, +1);
+  }
+}
+
+void doc_impl::ref_cell(const cell& v, int delta) {
+  if (const cref* r = std::get_if<cref>(&v)) {
+    containers_[r->index]->refs += static_cast<std::uint32_t>(delta);
+  }
+}
+
+bool doc_impl::attached(std::uint32_t c) const {
+  for (; c != no_container; c = containers_[c]->parent) {
+    const container_state& st = *containers_[c];
+    if (st.how != container_desc::kind::root && st.refs == 0) return false;
+  }
+  return true;
+}
+
+void doc_impl::unref_erased(std::uint32_t c, const std::vector<lv_span>& lvs) {
+  const container_state& st = *containers_[c];
+  if (st.nested == 0) return;
+  const text_impl& t = *st.seq;
+  for (const lv_span& s : lvs) {
+    for (lv_t lv = s.begin; lv < s.end; ++lv) {
+      const cell& v = st.values[t.content_offset(lv)];
+      if (!std::holds_alternative<cref>(v)) continue;
+      bool visible = false;
+      (void)t.seq().rank(lv, &visible);
+      if (visible) ref_cell(v, -1);
+    }
+  }
 }
 
 void doc_impl::integrate_add(std::uint32_t c, op_id id, std::int64_t amount, touch* t) {
@@ -525,6 +564,12 @@ result<void> doc_impl::seq_erase(std::uint32_t c, std::size_t pos, std::size_t l
     note_list_erase(tc, pos, len);
   }
   scratch_.clear();
+  if (st.nested > 0) {
+    // The spans erase_with reports are visible until it runs.
+    t.seq().visible_spans(p, n, scratch_);
+    unref_erased(c, scratch_);
+    scratch_.clear();
+  }
   t.erase_with(op_id{replica_, *seq}, p, n, scratch_);
   record(c, replica_, *seq, n, 0);
   if (!undo_managers_.empty()) {
@@ -575,6 +620,12 @@ result<void> doc_impl::seq_insert_cells(std::uint32_t c, std::size_t pos,
                       static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(width));
   if (is_list) {
     st.values.insert(st.values.end(), cells.begin(), cells.end());
+    for (const cell& v : cells) {
+      if (std::holds_alternative<cref>(v)) {
+        ++st.nested;
+        ref_cell(v, +1);
+      }
+    }
     note_list_insert(tc, c, pos, n, first_value);
   } else if (tc) {
     tc->text->insert(pos, wpos, n, width, utf8);
@@ -644,7 +695,10 @@ result<void> doc_impl::map_write_cell(std::uint32_t c, std::uint32_t key,
     r.container = c;
     r.first = id;
     r.key = key;
-    if (const map_record* w = m.winner(key)) r.previous = w->value;
+    if (const map_record* w = m.winner(key)) {
+      r.previous = w->value;
+      r.previous_id = w->id;
+    }
     r.wrote_value = v.has_value();
     txn_.undo.push_back(std::move(r));
   }

@@ -104,6 +104,12 @@ struct container_state {
   op_id creator;        // created: the op that made it
   std::uint32_t parent = no_container;  // derived: parent; created: holder
   std::uint32_t depth = 0;             // roots 0, their children 1, ...
+  // refs counts the places that show this container now: map keys whose
+  // winner it is, visible list elements holding it. Zero: detached.
+  std::uint32_t refs = 0;
+  // nested counts list elements ever inserted that hold a container, so
+  // that lists of scalars skip looking for them on erase.
+  std::uint32_t nested = 0;
   bool has_ops = false;
   std::unique_ptr<text_impl> seq;  // text and list
   std::vector<cell> values;        // list elements by content offset
@@ -133,6 +139,7 @@ struct undo_record {
   std::vector<op_id> deleted;  // seq_delete: ids of the erased elements, in order
   std::uint32_t key = 0;         // map_write
   std::optional<cell> previous;  // map_write: the winner before (nullopt: none)
+  op_id previous_id;             // map_write: the write that held `previous`
   bool wrote_value = false;      // map_write: a set (true) or an erase
   std::int64_t amount = 0;       // counter_add
 };
@@ -227,6 +234,7 @@ class doc_impl {
   // Observers and undo managers.
   observer_registry& observers() { return *observers_; }
   const std::shared_ptr<observer_registry>& observers_ptr() const { return observers_; }
+  bool is_attached(std::uint32_t c) const { return attached(c); }
   void attach(undo_impl* u) { undo_managers_.push_back(u); }
   void detach(undo_impl* u);
 
@@ -269,6 +277,12 @@ class doc_impl {
   void note_list_insert(touch* t, std::uint32_t c, std::size_t pos, std::size_t len,
                         std::size_t first_value);
   void note_list_erase(touch* t, std::size_t pos, std::size_t len);
+  // attached reports whether `c` is reachable from its root.
+  bool attached(std::uint32_t c) const;
+  // unref_erased drops the references of list elements [lvs) that are
+  // about to be erased (only those still visible count).
+  void unref_erased(std::uint32_t c, const std::vector<lv_span>& lvs);
+  void ref_cell(const cell& v, int delta);
 
   // Events.
   void dispatch(txn_state& done);

@@ -57,18 +57,14 @@ class delta_builder {
     std::size_t out = first;
     for (std::size_t i = first; i < segments_.size(); ++i) {
       segment& s = segments_[i];
-      if (cur >= pos + len && s.kind != delta_kind::erase) {
-        segments_[out++] = std::move(s);
-        continue;
-      }
-      if (s.kind == delta_kind::retain) {
+      if (cur < pos + len && s.kind != delta_kind::erase) {
         cur += s.len;
+        // Inserted and erased in one transaction: nothing happened.
+        if (s.kind == delta_kind::insert) continue;
         s.kind = delta_kind::erase;
-      } else if (s.kind == delta_kind::insert) {
-        cur += s.len;
-        continue;  // inserted and erased in one transaction: nothing happened
       }
-      segments_[out++] = std::move(s);
+      if (out != i) segments_[out] = std::move(s);
+      ++out;
     }
     segments_.resize(out);
   }

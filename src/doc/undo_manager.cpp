@@ -122,11 +122,17 @@ void undo_impl::revert(const undo_record& r) {
       const auto& live = m.live[r.key];
       // Only if nothing has replaced what the step left: its own write
       // still wins, or (for an erase) the key is still empty.
-      const bool ours = r.wrote_value ? !live.empty() && m.records[live.front()].id == r.first
-                                      : live.empty();
+      // An undo or redo that restored a value stands for the write that
+      // held it (see redone_).
+      const bool ours = r.wrote_value
+                            ? !live.empty() && m.records[live.front()].id == follow(r.first)
+                            : live.empty();
       if (!ours) return;
       if (!r.previous && live.empty()) return;
-      (void)d_->map_write_cell(r.container, r.key, r.previous);
+      const op_id write{d_->replica_, d_->version_.get(d_->replica_)};
+      if (d_->map_write_cell(r.container, r.key, r.previous) && r.previous) {
+        redone_[r.previous_id] = write;
+      }
       return;
     }
     case undo_record::kind::counter_add:
