@@ -13,6 +13,11 @@
 //                              with no CRDT metadata: the floor
 //   delta_since_empty/<trace>  encoding the whole document as one delta
 //   apply_full_delta/<trace>   applying that delta to an empty replica
+//   replay/<trace>/doc         the local replay into a text inside a
+//                              weft::doc, one transaction per trace
+//                              transaction (sequential traces)
+//   apply_full_delta/<trace>/doc  that document's delta_since({}) applied
+//                              to an empty document
 //
 // Counters: bytes_per_char = text::memory_usage() / final size; runs and ops
 // of the full delta. Traces are parsed and every replay is verified against
@@ -44,6 +49,7 @@
 
 #include "support/replay.hpp"
 #include "support/trace.hpp"
+#include "weft/doc.hpp"
 #include "weft/text.hpp"
 #include "weft/text_delta.hpp"
 #include "weft/version_vector.hpp"
@@ -150,6 +156,7 @@ struct prepared {
   std::string name;
   trace tr;
   text_delta full;  // delta_since({}) of the replayed document
+  weft::doc_delta doc_full;  // the same for the doc replay (sequential only)
 };
 
 // replay_weft replays `tr` into weft; for a concurrent trace, replica 0 of
@@ -164,6 +171,21 @@ text replay_weft(const trace& tr) {
   auto ok = weft::testing::replay_sequential(t, tr);
   if (!ok) die("replay failed: " + ok.error().message);
   return t;
+}
+
+// replay_doc replays a sequential trace into the text "text" of a doc.
+weft::doc replay_doc(const trace& tr) {
+  weft::doc d(replica_id{1});
+  weft::text_ref t = d.get_text("text");
+  for (const auto& txn : tr.txns) {
+    d.transact([&] {
+      for (const auto& p : txn.patches) {
+        if (p.del > 0 && !t.erase(p.pos, p.del)) die("doc replay: erase failed");
+        if (!p.ins.empty() && !t.insert(p.pos, p.ins)) die("doc replay: insert failed");
+      }
+    });
+  }
+  return d;
 }
 
 std::unique_ptr<prepared> prepare(const std::string& name) {
@@ -184,6 +206,15 @@ std::unique_ptr<prepared> prepare(const std::string& name) {
     die(name + ": applying the full delta does not reproduce endContent");
   }
   if (!p->tr.concurrent) {
+    weft::doc d = replay_doc(p->tr);
+    if (d.get_text("text").to_string() != p->tr.end_content) {
+      die(name + ": doc replay differs from endContent");
+    }
+    p->doc_full = d.delta_since(weft::version_vector{});
+    weft::doc fresh_doc(replica_id{2});
+    if (!fresh_doc.apply(p->doc_full) || fresh_doc.to_json() != d.to_json()) {
+      die(name + ": applying the doc's full delta does not reproduce it");
+    }
     gap_buffer g;
     replay_gap(g, p->tr);
     gap_buffer want;
@@ -255,6 +286,33 @@ void bm_apply_full_delta(benchmark::State& state, const prepared* p) {
   state.counters["runs"] = static_cast<double>(p->full.runs.size());
 }
 
+void bm_replay_doc(benchmark::State& state, const prepared* p) {
+  std::optional<weft::doc> d;
+  for (auto _ : state) {
+    d.emplace(replay_doc(p->tr));
+    benchmark::DoNotOptimize(d->op_count());
+    state.PauseTiming();
+    d.reset();
+    state.ResumeTiming();
+  }
+  const weft::doc done = replay_doc(p->tr);
+  state.counters["bytes_per_char"] =
+      static_cast<double>(done.memory_usage()) / static_cast<double>(p->tr.end_content.size());
+}
+
+void bm_apply_full_delta_doc(benchmark::State& state, const prepared* p) {
+  std::optional<weft::doc> d;
+  for (auto _ : state) {
+    d.emplace(replica_id{2});
+    auto ok = d->apply(p->doc_full);
+    benchmark::DoNotOptimize(ok);
+    state.PauseTiming();
+    d.reset();
+    state.ResumeTiming();
+  }
+  state.counters["ops"] = static_cast<double>(p->doc_full.op_count());
+}
+
 // ---------------------------------------------------------------------------
 // Summary: the console output plus a table of ratios to the floor
 // ---------------------------------------------------------------------------
@@ -299,24 +357,27 @@ class summary_reporter : public benchmark::ConsoleReporter {
     out << "\nsummary (" << (any_median() ? "median" : "single-run")
         << " CPU time per run, ms; ratio = weft replay / gap buffer replay)\n";
     char line[256];
-    std::snprintf(line, sizeof line, "%-18s %9s %9s %7s %12s %11s %8s %8s %10s\n", "trace",
-                  "replay", "gap", "ratio", "delta_since", "apply_full", "runs", "ops",
-                  "B/char");
+    std::snprintf(line, sizeof line, "%-18s %9s %9s %7s %12s %11s %8s %8s %10s %11s %10s\n",
+                  "trace", "replay", "gap", "ratio", "delta_since", "apply_full", "runs", "ops",
+                  "B/char", "doc_replay", "doc_apply");
     out << line;
     for (const std::string& tr : traces_) {
       const entry* replay = find("replay/" + tr + "/weft");
       const entry* gap = find("replay/" + tr + "/gap_buffer");
       const entry* delta = find("delta_since_empty/" + tr);
       const entry* apply = find("apply_full_delta/" + tr);
+      const entry* doc_replay = find("replay/" + tr + "/doc");
+      const entry* doc_apply = find("apply_full_delta/" + tr + "/doc");
       if (!replay && !gap && !delta && !apply) continue;
       auto ms = [](const entry* e) { return e ? fmt(e->ms, "%.2f") : std::string("-"); };
       const std::string ratio =
           replay && gap && gap->ms > 0 ? fmt(replay->ms / gap->ms, "%.1fx") : "-";
-      std::snprintf(line, sizeof line, "%-18s %9s %9s %7s %12s %11s %8s %8s %10s\n",
+      std::snprintf(line, sizeof line, "%-18s %9s %9s %7s %12s %11s %8s %8s %10s %11s %10s\n",
                     tr.c_str(), ms(replay).c_str(), ms(gap).c_str(), ratio.c_str(),
                     ms(delta).c_str(), ms(apply).c_str(), counter(delta, "runs", "%.0f").c_str(),
                     counter(delta, "ops", "%.0f").c_str(),
-                    counter(replay, "bytes_per_char", "%.1f").c_str());
+                    counter(replay, "bytes_per_char", "%.1f").c_str(), ms(doc_replay).c_str(),
+                    ms(doc_apply).c_str());
       out << line;
     }
   }
@@ -396,6 +457,13 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("apply_full_delta/" + p->name).c_str(), bm_apply_full_delta,
                                  p)
         ->Unit(benchmark::kMillisecond);
+    if (!p->tr.concurrent) {
+      benchmark::RegisterBenchmark(("replay/" + p->name + "/doc").c_str(), bm_replay_doc, p)
+          ->Unit(benchmark::kMillisecond);
+      benchmark::RegisterBenchmark(("apply_full_delta/" + p->name + "/doc").c_str(),
+                                   bm_apply_full_delta_doc, p)
+          ->Unit(benchmark::kMillisecond);
+    }
   }
 
   // Not tabular: the benchmarks have different counters, and a table would

@@ -186,19 +186,7 @@ class apply_planner {
     if (begin >= end) return true;
     auto it = sim_inserts_.find(r);
     if (it == sim_inserts_.end()) return false;
-    const auto& ranges = it->second;  // ascending, disjoint, maybe with gaps
-    auto rg = std::upper_bound(ranges.begin(), ranges.end(), begin,
-                               [](seq_t key, const std::pair<seq_t, seq_t>& range) {
-                                 return key < range.first;
-                               });
-    if (rg == ranges.begin()) return false;
-    for (--rg; begin < end; ++rg) {
-      // Each step must continue exactly where the last range ended: a gap
-      // is a delete op (or nothing), not a character.
-      if (rg == ranges.end() || begin < rg->first || begin >= rg->second) return false;
-      begin = rg->second;
-    }
-    return true;
+    return ranges_cover(it->second, begin, end);
   }
 
   bool refs_sound(const text_op_run& run, std::string* why) const {
@@ -361,6 +349,22 @@ result<std::vector<text_change>> text_impl::apply(const text_delta& delta) {
   }
   std::erase_if(pending_, [](const auto& entry) { return entry.second.empty(); });
   return changes;
+}
+
+bool ranges_cover(const std::vector<std::pair<seq_t, seq_t>>& ranges, seq_t begin,
+                  seq_t end) {
+  auto rg = std::upper_bound(ranges.begin(), ranges.end(), begin,
+                             [](seq_t key, const std::pair<seq_t, seq_t>& range) {
+                               return key < range.first;
+                             });
+  if (rg == ranges.begin()) return false;
+  for (--rg; begin < end; ++rg) {
+    // Each step must continue exactly where the last range ended: a gap is
+    // some other op (or nothing), not an element.
+    if (rg == ranges.end() || begin < rg->first || begin >= rg->second) return false;
+    begin = rg->second;
+  }
+  return true;
 }
 
 bool text_impl::has_inserts(replica_id replica, seq_t begin, seq_t end) const {

@@ -54,6 +54,10 @@ result<void> validate_insert_ids(op_id id, std::uint64_t n,
                                  const std::optional<op_id>& origin_left,
                                  const std::optional<op_id>& origin_right,
                                  std::size_t index);
+// ranges_cover reports whether `ranges` (ascending, disjoint [first, second)
+// seq ranges of one replica's inserts) cover [begin, end) without a gap.
+bool ranges_cover(const std::vector<std::pair<seq_t, seq_t>>& ranges, seq_t begin,
+                  seq_t end);
 // trim_front drops the first `k` ops of a run (ops the replica already has).
 text_op_run trim_front(const text_op_run& run, seq_t k);
 

@@ -86,11 +86,37 @@ result<void> check_delta(const doc_delta& delta) {
         return make_error(errc::malformed, fmt::format("container {}: unknown kind", i));
     }
   }
+  // inside reports whether container slot `slot` names a container made by
+  // one of the ops [first, first + n) other than `self`: a reference such an
+  // op could only satisfy by waiting for itself.
+  auto inside = [&](std::uint32_t slot, op_id first, std::uint64_t n, op_id self) {
+    const container_desc& d = table[slot];
+    return d.how == container_desc::kind::created && d.creator.replica == first.replica &&
+           d.creator.seq >= first.seq && d.creator.seq - first.seq < n && d.creator != self;
+  };
   for (std::size_t i = 0; i < delta.ops.size(); ++i) {
     const doc_op& op = delta.ops[i];
     if (op.container >= table.size()) {
       return make_error(errc::malformed,
                         fmt::format("op {}: container {} is outside the table", i, op.container));
+    }
+    const op_id first = op_start(op);
+    const std::uint64_t n = op_size(op);
+    if (n > 0 && inside(op.container, first, n, op_id{first.replica, max_seq + 1})) {
+      return make_error(errc::malformed,
+                        fmt::format("op {}: edits a container that it creates itself", i));
+    }
+    if (const auto* l = std::get_if<list_insert_run>(&op.op)) {
+      for (std::size_t k = 0; k < l->values.size(); ++k) {
+        const auto* s = std::get_if<container_slot>(&l->values[k]);
+        if (s != nullptr && s->index < table.size() &&
+            inside(s->index, l->id, l->values.size(), op_id{l->id.replica, l->id.seq + k})) {
+          return make_error(errc::malformed,
+                            fmt::format("op {}: element {} holds a container that another "
+                                        "element of the same run makes",
+                                        i, k));
+        }
+      }
     }
     const container_type type = table[op.container].type;
     auto wrong_type = [&](const char* what) {
@@ -172,6 +198,23 @@ doc_op trim(const doc_op& op, seq_t k) {
 
 using table_ptr = std::shared_ptr<const std::vector<container_desc>>;
 
+// stored converts a planned value: a scalar as it is, a container slot to
+// the container `resolved` names.
+cell stored(const delta_value& v, std::uint32_t resolved) {
+  if (resolved != no_container) return cref{resolved};
+  return std::visit(
+      [](const auto& x) -> cell {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, container_slot>) {
+          WEFT_ASSERT(false, "container slot left unresolved");
+          return cell();
+        } else {
+          return cell(x);
+        }
+      },
+      v);
+}
+
 }  // namespace
 
 // doc_planner is phase 2.
@@ -184,10 +227,13 @@ class doc_planner {
   // planned_op is an op that will be integrated, with its container and the
   // containers its value slots name resolved to (virtual) indices: existing
   // containers keep theirs, new ones continue after them.
+  // `op` points into the delta or the pending buffer, or at `own` when the
+  // op had to be trimmed; `slots` is empty when every value is a scalar.
   struct planned_op {
-    doc_op op;
+    const doc_op* op;
     std::uint32_t container;
     std::vector<std::uint32_t> slots;  // per value; no_container for scalars
+    std::unique_ptr<doc_op> own;
   };
 
   struct new_container {
@@ -355,17 +401,7 @@ bool doc_planner::inserts(std::uint32_t c, replica_id r, seq_t begin, seq_t end)
   if (begin >= end) return true;
   auto it = sim_inserts_.find(std::make_pair(c, r));
   if (it == sim_inserts_.end()) return false;
-  const auto& ranges = it->second;  // ascending, disjoint
-  auto rg = std::upper_bound(ranges.begin(), ranges.end(), begin,
-                             [](seq_t key, const std::pair<seq_t, seq_t>& range) {
-                               return key < range.first;
-                             });
-  if (rg == ranges.begin()) return false;
-  for (--rg; begin < end; ++rg) {
-    if (rg == ranges.end() || begin < rg->first || begin >= rg->second) return false;
-    begin = rg->second;
-  }
-  return true;
+  return ranges_cover(it->second, begin, end);
 }
 
 doc_planner::verdict doc_planner::offer(const doc_op& op, const table_ptr& table,
@@ -376,7 +412,7 @@ doc_planner::verdict doc_planner::offer(const doc_op& op, const table_ptr& table
   if (where.v != verdict::planned) return where.v;
   const std::uint32_t c = where.index;
 
-  planned_op p{op, c, {}};
+  planned_op p{&op, c, {}, nullptr};
   std::vector<bool> creates;
   if (const auto* ins = std::get_if<text_insert_run>(&op.op)) {
     for (const auto& o : {ins->origin_left, ins->origin_right}) {
@@ -396,7 +432,10 @@ doc_planner::verdict doc_planner::offer(const doc_op& op, const table_ptr& table
     for (const auto& o : {l->origin_left, l->origin_right}) {
       if (o && !arrived(*o)) return verdict::waiting;
     }
-    for (std::size_t k = 0; k < l->values.size(); ++k) {
+    const bool nested = std::any_of(l->values.begin(), l->values.end(), [](const auto& v) {
+      return std::holds_alternative<container_slot>(v);
+    });
+    for (std::size_t k = 0; nested && k < l->values.size(); ++k) {
       bool made = false;
       const resolved r =
           slot(table, l->values[k], op_id{l->id.replica, l->id.seq + k}, c, &made, why);
@@ -427,7 +466,7 @@ doc_planner::verdict doc_planner::offer(const doc_op& op, const table_ptr& table
     for (const op_id& pred : w->preds) {
       if (!arrived(pred)) return verdict::waiting;
     }
-    if (w->value) {
+    if (w->value && std::holds_alternative<container_slot>(*w->value)) {
       bool made = false;
       const resolved r = slot(table, *w->value, w->id, c, &made, why);
       if (r.v != verdict::planned) return r.v;
@@ -483,14 +522,16 @@ result<void> doc_planner::fits() const {
 namespace {
 
 // queued is an op in the per-replica queues of apply(): from this delta
-// (fresh) or from the pending buffer.
+// (fresh) or from the pending buffer (`src`, which apply may empty).
 struct queued {
+  seq_t seq;
   const doc_op* op;
   const table_ptr* table;
-  bool fresh;
-  std::optional<doc_op> trimmed;  // set once the op has been cut shorter
+  pending_op* src;                 // null for fresh ops
+  std::unique_ptr<doc_op> trimmed;  // set once the op has been cut shorter
 
   const doc_op& get() const { return trimmed ? *trimmed : *op; }
+  bool fresh() const { return src == nullptr; }
 };
 
 }  // namespace
@@ -499,48 +540,60 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
   WEFT_TRY(check_delta(delta));
   const auto table = std::make_shared<const std::vector<container_desc>>(delta.containers);
 
-  std::map<replica_id, std::map<seq_t, queued>> queues;
-  auto enqueue = [&](const doc_op& op, const table_ptr* t, bool fresh) {
-    const op_id id = op_start(op);
-    auto& q = queues[id.replica];
-    auto it = q.find(id.seq);
-    if (it == q.end()) {
-      q.emplace(id.seq, queued{&op, t, fresh, std::nullopt});
-    } else if (op_size(it->second.get()) < op_size(op)) {
-      it->second = queued{&op, t, fresh, std::nullopt};
-    }
-  };
+  // One queue per replica, in seq order: pending ops first (already
+  // sorted), then this delta's. A replica's ops usually arrive in order, so
+  // the sort is a check; of two ops starting at one seq the longer stays.
+  std::map<replica_id, std::vector<queued>> queues;
   for (auto& [replica, ops] : pending_) {
-    for (auto& [seq, p] : ops) enqueue(p.op, &p.table, false);
+    auto& q = queues[replica];
+    q.reserve(ops.size());
+    for (auto& [seq, p] : ops) q.push_back(queued{seq, &p.op, &p.table, &p, nullptr});
   }
-  for (const doc_op& op : delta.ops) enqueue(op, &table, true);
+  for (const doc_op& op : delta.ops) {
+    const op_id id = op_start(op);
+    queues[id.replica].push_back(queued{id.seq, &op, &table, nullptr, nullptr});
+  }
+  for (auto& [replica, q] : queues) {
+    auto by_seq = [](const queued& a, const queued& b) { return a.seq < b.seq; };
+    if (!std::is_sorted(q.begin(), q.end(), by_seq)) std::stable_sort(q.begin(), q.end(), by_seq);
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < q.size(); ++i) {
+      if (out > 0 && q[out - 1].seq == q[i].seq) {
+        if (op_size(*q[i].op) > op_size(*q[out - 1].op)) q[out - 1] = std::move(q[i]);
+        continue;
+      }
+      if (out != i) q[out] = std::move(q[i]);
+      ++out;
+    }
+    q.resize(out);
+  }
 
   doc_planner planner(*this);
   std::string why;
+  std::map<replica_id, std::size_t> head;  // first op of each queue not yet consumed
   for (bool progress = true; progress;) {
     progress = false;
     for (auto& [replica, q] : queues) {
-      while (!q.empty()) {
-        auto it = q.begin();
-        queued& item = it->second;
+      std::size_t& i = head[replica];
+      for (; i < q.size(); ++i) {
+        queued& item = q[i];
         const op_id start = op_start(item.get());
         const std::uint64_t n = op_size(item.get());
         const seq_t next = planner.next_of(replica);
-        if (start.seq + n <= next) {
-          q.erase(it);  // every op of it is known
-          continue;
+        if (start.seq + n <= next) continue;  // every op of it is known
+        if (start.seq > next) break;          // an earlier op of this replica is missing
+        if (start.seq < next) {
+          item.trimmed = std::make_unique<doc_op>(trim(item.get(), next - start.seq));
+          item.seq = next;
         }
-        if (start.seq > next) break;  // an earlier op of this replica is missing
-        if (start.seq < next) item.trimmed = trim(item.get(), next - start.seq);
         why.clear();
         const auto v = planner.offer(item.get(), *item.table, &why);
         if (v == doc_planner::verdict::waiting) break;
         if (v == doc_planner::verdict::invalid) {
-          if (item.fresh) return make_error(errc::malformed, why);
-          q.erase(it);  // an unsound op kept from an earlier delta
-          continue;
+          if (item.fresh()) return make_error(errc::malformed, why);
+          continue;  // an unsound op kept from an earlier delta: dropped
         }
-        q.erase(it);
+        planner.plan().back().own = std::move(item.trimmed);
         progress = true;
       }
     }
@@ -548,7 +601,7 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
 
   std::uint64_t waiting = 0;
   for (const auto& [replica, q] : queues) {
-    for (const auto& [seq, item] : q) waiting += op_size(item.get());
+    for (std::size_t i = head[replica]; i < q.size(); ++i) waiting += op_size(q[i].get());
   }
   if (waiting > options_.max_pending_ops) {
     return make_error(errc::capacity_exceeded,
@@ -563,12 +616,19 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
   WEFT_TRY(planner.fits());
 
   // Phase 3: nothing below can fail.
+  // The ops still waiting become the pending buffer. Planned ops may point
+  // into the old one, so it lives until the end of this call.
   std::map<replica_id, std::map<seq_t, pending_op>> still;
   for (auto& [replica, q] : queues) {
-    for (auto& [seq, item] : q) {
-      still[replica].emplace(seq, pending_op{*item.table, item.get()});
+    for (std::size_t i = head[replica]; i < q.size(); ++i) {
+      queued& item = q[i];
+      doc_op op = item.trimmed  ? std::move(*item.trimmed)
+                  : item.src    ? std::move(item.src->op)
+                                : *item.op;
+      still[replica].emplace(item.seq, pending_op{*item.table, std::move(op)});
     }
   }
+  const auto old_pending = std::move(pending_);
   pending_ = std::move(still);
   pending_count_ = waiting;
 
@@ -581,14 +641,14 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
     const std::uint32_t c = p.container;
     container_state& st = *containers_[c];
     touch* t = touch_of(c);
-    const op_id start = op_start(p.op);
-    const auto n = static_cast<std::uint32_t>(op_size(p.op));
+    const op_id start = op_start(*p.op);
+    const auto n = static_cast<std::uint32_t>(op_size(*p.op));
     std::uint32_t local = 0;
     changes.clear();
-    if (auto* ins = std::get_if<text_insert_run>(&p.op.op)) {
+    if (const auto* ins = std::get_if<text_insert_run>(&p.op->op)) {
       st.seq->integrate_insert(*ins, changes);
       for (const text_change& ch : changes) note_text_change(t, ch);
-    } else if (auto* del = std::get_if<text_delete_run>(&p.op.op)) {
+    } else if (const auto* del = std::get_if<text_delete_run>(&p.op->op)) {
       if (st.nested > 0) {
         const seq_t lo = del->backward ? del->target.seq - (del->length - 1) : del->target.seq;
         scratch_.clear();
@@ -603,56 +663,31 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
           note_list_erase(t, ch.pos, ch.len);
         }
       }
-    } else if (auto* l = std::get_if<list_insert_run>(&p.op.op)) {
+    } else if (const auto* l = std::get_if<list_insert_run>(&p.op->op)) {
       text_insert_run run{l->id, l->origin_left, l->origin_right,
                           std::string(l->values.size(), list_placeholder)};
       const std::size_t first_value = st.values.size();
       for (std::size_t k = 0; k < l->values.size(); ++k) {
-        if (p.slots[k] != no_container) {
-          st.values.emplace_back(cref{p.slots[k]});
+        const std::uint32_t slot = p.slots.empty() ? no_container : p.slots[k];
+        st.values.push_back(stored(l->values[k], slot));
+        if (slot != no_container) {
           ++st.nested;
-          ++containers_[p.slots[k]]->refs;
-        } else {
-          st.values.push_back(std::visit(
-              [](auto& x) -> cell {
-                using T = std::decay_t<decltype(x)>;
-                if constexpr (std::is_same_v<T, container_slot>) {
-                  return cell();
-                } else {
-                  return cell(std::move(x));
-                }
-              },
-              l->values[k]));
+          ++containers_[slot]->refs;
         }
       }
       st.seq->integrate_insert(run, changes);
       for (const text_change& ch : changes) note_list_insert(t, c, ch.pos, ch.len, first_value);
-    } else if (auto* w = std::get_if<map_write>(&p.op.op)) {
+    } else if (const auto* w = std::get_if<map_write>(&p.op->op)) {
       lamport_ = std::max(lamport_, w->lamport);
       map_record rec;
       rec.id = w->id;
       rec.lamport = w->lamport;
       rec.key = st.map->intern(w->key);
       rec.has_value = w->value.has_value();
-      if (w->value) {
-        if (p.slots[0] != no_container) {
-          rec.value = cref{p.slots[0]};
-        } else {
-          rec.value = std::visit(
-              [](auto& x) -> cell {
-                using T = std::decay_t<decltype(x)>;
-                if constexpr (std::is_same_v<T, container_slot>) {
-                  return cell();
-                } else {
-                  return cell(std::move(x));
-                }
-              },
-              *w->value);
-        }
-      }
+      if (w->value) rec.value = stored(*w->value, p.slots.empty() ? no_container : p.slots[0]);
       local = static_cast<std::uint32_t>(st.map->records.size());
       integrate_write(c, std::move(rec), w->preds, t);
-    } else if (auto* a = std::get_if<counter_add>(&p.op.op)) {
+    } else if (const auto* a = std::get_if<counter_add>(&p.op->op)) {
       local = static_cast<std::uint32_t>(st.adds.size());
       integrate_add(c, a->id, a->amount, t);
     }

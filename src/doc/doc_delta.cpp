@@ -9,33 +9,18 @@
 #include "weft/doc_delta.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <utility>
 
 #include "doc/doc_impl.hpp"
+#include "weft/internal/saturating.hpp"
+#include "weft/internal/utf8.hpp"
 
 namespace weft {
 
-namespace {
-std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) noexcept {
-  const std::uint64_t sum = a + b;
-  return sum < a ? std::numeric_limits<std::uint64_t>::max() : sum;
-}
-
-// code_points counts UTF-8 lead bytes without validating (as text_delta's
-// op_count does): a malformed run still yields a bounded number.
-std::uint64_t code_points(const std::string& utf8) noexcept {
-  std::uint64_t n = 0;
-  for (const char c : utf8) {
-    if ((static_cast<unsigned char>(c) & 0xC0u) != 0x80u) ++n;
-  }
-  return n;
-}
-}  // namespace
 
 std::uint64_t doc_delta::op_count() const noexcept {
   std::uint64_t total = 0;
-  for (const doc_op& op : ops) total = saturating_add(total, internal::op_size(op));
+  for (const doc_op& op : ops) total = internal::saturating_add(total, internal::op_size(op));
   return total;
 }
 
@@ -46,7 +31,7 @@ std::uint64_t op_size(const doc_op& op) noexcept {
       [](const auto& o) -> std::uint64_t {
         using T = std::decay_t<decltype(o)>;
         if constexpr (std::is_same_v<T, text_insert_run>) {
-          return code_points(o.content);
+          return utf8_count_code_points(o.content);
         } else if constexpr (std::is_same_v<T, text_delete_run>) {
           return o.length;
         } else if constexpr (std::is_same_v<T, list_insert_run>) {

@@ -72,6 +72,7 @@ doc_impl::doc_impl(replica_id replica, doc_options options)
       options_(std::move(options)),
       observers_(std::make_shared<observer_registry>()) {
   if (options_.id.empty()) options_.id = random_doc_id();
+  observers_->mirror_count(&observer_count_);
 }
 
 doc_impl::doc_impl(const doc_impl& other, replica_id replica)
@@ -81,6 +82,7 @@ doc_impl::doc_impl(const doc_impl& other, replica_id replica)
       created_(other.created_),
       derived_(other.derived_),
       version_(other.version_),
+      own_next_(other.version_.get(replica)),
       lamport_(other.lamport_),
       op_count_(other.op_count_),
       log_(other.log_),
@@ -89,6 +91,7 @@ doc_impl::doc_impl(const doc_impl& other, replica_id replica)
       pending_count_(other.pending_count_),
       observers_(std::make_shared<observer_registry>()) {
   WEFT_ASSERT(!other.in_transaction(), "fork inside a transaction");
+  observers_->mirror_count(&observer_count_);
   containers_.reserve(other.containers_.size());
   for (const auto& c : other.containers_) {
     auto copy = std::make_unique<container_state>();
@@ -111,6 +114,7 @@ doc_impl::doc_impl(const doc_impl& other, replica_id replica)
 }
 
 doc_impl::~doc_impl() {
+  observers_->mirror_count(nullptr);
   for (undo_impl* u : undo_managers_) u->doc_gone();
 }
 
@@ -257,7 +261,7 @@ std::optional<std::vector<path_segment>> doc_impl::path(std::uint32_t c) const {
 // Local op plumbing
 
 result<seq_t> doc_impl::reserve(std::uint64_t n) {
-  const seq_t next = version_.get(replica_);
+  const seq_t next = own_next_;
   if (next > max_seq || n - 1 > max_seq - next) {
     return make_error(errc::seq_exhausted,
                       fmt::format("replica {:016x} has no sequence numbers left",
@@ -276,6 +280,7 @@ void doc_impl::record(std::uint32_t c, replica_id replica, seq_t seq, std::uint3
   containers_[c]->has_ops = true;
   op_count_ += n;
   version_.advance(replica, seq + n);
+  if (replica == replica_) own_next_ = seq + n;
   if (!log_.empty()) {
     log_entry& last = log_.back();
     // Texts and lists find their ops by id; the rest by record index.
@@ -314,7 +319,7 @@ result<void> doc_impl::check_cell(const value& v) const {
 }
 
 bool doc_impl::observed(std::uint32_t c) const {
-  if (observers_->empty()) return false;
+  if (observer_count_ == 0) return false;
   if (observers_->watches(c)) return true;
   if (!observers_->has_deep()) return false;
   for (std::uint32_t x = c; x != no_container; x = containers_[x]->parent) {
@@ -370,6 +375,16 @@ void doc_impl::note_list_insert(touch* t, std::uint32_t c, std::size_t pos, std:
 
 void doc_impl::note_list_erase(touch* t, std::size_t pos, std::size_t len) {
   if (t != nullptr) t->list->erase(pos, pos, len, len);
+}
+
+void doc_impl::note_undo_insert(std::uint32_t c, op_id first, std::uint32_t n) {
+  if (undo_managers_.empty()) return;
+  undo_record r;
+  r.what = undo_record::kind::seq_insert;
+  r.container = c;
+  r.first = first;
+  r.count = n;
+  txn_.undo.push_back(std::move(r));
 }
 
 // ---------------------------------------------------------------------------
@@ -466,6 +481,11 @@ void doc_impl::begin(const weft::origin& o) {
 void doc_impl::commit() {
   WEFT_ASSERT(txn_.depth > 0, "commit without a transaction");
   if (--txn_.depth > 0) return;
+  if (observer_count_ == 0 && undo_managers_.empty()) {
+    // Nobody to tell (the common case of a replay or a headless replica):
+    // the transaction recorded no touches and no undo records.
+    return;
+  }
   txn_state done = std::move(txn_);
   txn_ = txn_state{};
   for (undo_impl* u : undo_managers_) u->on_commit(done.origin, done.undo);
@@ -526,14 +546,7 @@ result<void> doc_impl::text_insert(std::uint32_t c, std::size_t pos, std::string
                       static_cast<std::uint32_t>(counts->utf16_units));
   if (tc) tc->text->insert(pos, wpos, n, counts->utf16_units, std::string(utf8));
   record(c, replica_, *seq, static_cast<std::uint32_t>(n), 0);
-  if (!undo_managers_.empty()) {
-    undo_record r;
-    r.what = undo_record::kind::seq_insert;
-    r.container = c;
-    r.first = first;
-    r.count = static_cast<std::uint32_t>(n);
-    txn_.undo.push_back(std::move(r));
-  }
+  note_undo_insert(c, first, static_cast<std::uint32_t>(n));
   scope.done();
   return {};
 }
@@ -631,14 +644,7 @@ result<void> doc_impl::seq_insert_cells(std::uint32_t c, std::size_t pos,
     tc->text->insert(pos, wpos, n, width, utf8);
   }
   record(c, replica_, *seq, static_cast<std::uint32_t>(n), 0);
-  if (!undo_managers_.empty()) {
-    undo_record r;
-    r.what = undo_record::kind::seq_insert;
-    r.container = c;
-    r.first = first;
-    r.count = static_cast<std::uint32_t>(n);
-    txn_.undo.push_back(std::move(r));
-  }
+  note_undo_insert(c, first, static_cast<std::uint32_t>(n));
   if (first_out != nullptr) *first_out = first;
   scope.done();
   return {};

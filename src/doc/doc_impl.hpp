@@ -277,6 +277,8 @@ class doc_impl {
   void note_list_insert(touch* t, std::uint32_t c, std::size_t pos, std::size_t len,
                         std::size_t first_value);
   void note_list_erase(touch* t, std::size_t pos, std::size_t len);
+  // note_undo_insert records a local insert for the undo managers.
+  void note_undo_insert(std::uint32_t c, op_id first, std::uint32_t n);
   // attached reports whether `c` is reachable from its root.
   bool attached(std::uint32_t c) const;
   // unref_erased drops the references of list elements [lvs) that are
@@ -306,6 +308,7 @@ class doc_impl {
   std::map<std::tuple<std::uint32_t, std::string, container_type>, std::uint32_t> derived_;
 
   version_vector version_;
+  seq_t own_next_ = 0;  // version_.get(replica_), read on every local edit
   std::uint64_t lamport_ = 0;
   std::uint64_t op_count_ = 0;
   std::vector<log_entry> log_;
@@ -316,6 +319,7 @@ class doc_impl {
 
   txn_state txn_;
   std::shared_ptr<observer_registry> observers_;
+  std::size_t observer_count_ = 0;  // kept equal to observers_'s size
   std::vector<undo_impl*> undo_managers_;
   std::vector<lv_span> scratch_;
 };

@@ -41,6 +41,14 @@ class observer_registry {
   // no_target is the container of update observers.
   static constexpr std::uint32_t no_target = 0xFFFFFFFFu;
 
+  // mirror_count makes the registry keep *count equal to its number of
+  // observers, so that the document can tell "nobody listens" from its own
+  // memory on every edit. The document resets it before it goes away.
+  void mirror_count(std::size_t* count) noexcept {
+    mirror_ = count;
+    if (mirror_) *mirror_ = entries_.size();
+  }
+
   std::uint64_t add(std::uint32_t container, any_fn fn) {
     const std::uint64_t id = next_id_++;
     if (std::holds_alternative<deep_fn>(fn)) {
@@ -51,6 +59,7 @@ class observer_registry {
       ++direct_[container];
     }
     entries_.emplace(id, entry{container, std::move(fn)});
+    if (mirror_) *mirror_ = entries_.size();
     return id;
   }
 
@@ -66,6 +75,7 @@ class observer_registry {
       direct_.erase(e.container);
     }
     entries_.erase(it);
+    if (mirror_) *mirror_ = entries_.size();
   }
 
   bool empty() const noexcept { return entries_.empty(); }
@@ -91,6 +101,7 @@ class observer_registry {
     std::uint32_t container;
     any_fn fn;
   };
+  std::size_t* mirror_ = nullptr;
   std::uint64_t next_id_ = 1;
   std::map<std::uint64_t, entry> entries_;
   absl::flat_hash_map<std::uint32_t, int> direct_;

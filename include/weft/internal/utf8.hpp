@@ -42,7 +42,8 @@ std::size_t utf8_advance(std::string_view s, std::size_t n) noexcept;
 // of the valid UTF-8 `s` take.
 std::size_t utf8_utf16_units(std::string_view s, std::size_t n) noexcept;
 
-// utf8_count_code_points counts code points of valid UTF-8.
+// utf8_count_code_points counts code points of valid UTF-8. It counts lead
+// bytes without validating, so on any input the count is bounded by the size.
 std::size_t utf8_count_code_points(std::string_view s) noexcept;
 
 // utf8_prefix_for_utf16 returns the number of code points that span exactly
