@@ -11,6 +11,12 @@
 // on waits in the replica's pending buffer until they come. At the end all
 // replicas hold the same text and the same version vector.
 //
+// The second part does the same with a whole document (weft::doc): a shared
+// to-do board with a title, a list of task maps and a vote counter, edited
+// concurrently by three replicas, one of which undoes its own edit after the
+// others' have arrived. The replicas exchange the deltas their transactions
+// produce, again shuffled, and end with the same JSON.
+//
 // Build and run: `cmake --build build --target weft_demo && build/examples/weft_demo`.
 
 #include <cstddef>
@@ -22,7 +28,10 @@
 #include <utility>
 #include <vector>
 
+#include "weft/doc.hpp"
+#include "weft/event.hpp"
 #include "weft/text.hpp"
+#include "weft/undo_manager.hpp"
 #include "weft/text_delta.hpp"
 #include "weft/version_vector.hpp"
 
@@ -65,6 +74,107 @@ std::uint64_t g_state = 20260101;
 std::size_t next_below(std::size_t n) {
   g_state = g_state * 6364136223846793005ull + 1442695040888963407ull;
   return static_cast<std::size_t>((g_state >> 33) % n);
+}
+
+template <class T>
+T must(weft::result<T> r) {
+  if (!r) {
+    std::cerr << "demo: edit failed: " << r.error().message << "\n";
+    std::exit(2);
+  }
+  return std::move(*r);
+}
+
+// document_demo is the second part: see the file comment.
+bool document_demo() {
+  std::vector<weft::doc> docs;
+  for (std::uint64_t id = 1; id <= 3; ++id) docs.emplace_back(weft::replica_id{id});
+  // Every transaction's ops, as observe_updates hands them over, go to the
+  // two other replicas.
+  std::vector<std::pair<std::size_t, weft::doc_delta>> wire;
+  std::vector<weft::subscription> subs;
+  for (std::size_t i = 0; i < 3; ++i) {
+    subs.push_back(docs[i].observe_updates(
+        [&wire, i](const weft::doc_delta& d, const weft::origin& o) {
+          if (o.type() != weft::origin::kind::remote) wire.emplace_back(i, d);
+        }));
+  }
+  auto deliver = [&] {
+    for (std::size_t k = wire.size(); k > 1; --k) std::swap(wire[k - 1], wire[next_below(k)]);
+    const auto batch = std::move(wire);
+    wire.clear();
+    for (const auto& [from, delta] : batch) {
+      for (std::size_t to = 0; to < 3; ++to) {
+        if (to != from && !docs[to].apply(delta)) {
+          std::cerr << "demo: apply failed\n";
+          std::exit(1);
+        }
+      }
+    }
+  };
+
+  // r1 sets the board up; everyone receives it.
+  docs[0].transact([&] {
+    weft::map_ref board = docs[0].get_map("board");
+    must(must(board.get_or_create_text("title")).insert(0, "Launch plan"));
+    weft::list_ref tasks = docs[0].get_list("tasks");
+    weft::map_ref t = must(tasks.insert_map(0));
+    must(t.set("what", "write docs"));
+    must(t.set("done", false));
+  });
+  deliver();
+  std::cout << "\nshared document, start:\n  " << docs[0].to_json() << "\n";
+
+  // Concurrent edits: r2 and r3 both create the "notes" text with
+  // get_or_create (one shared text), both set the owner of task 0 (last
+  // writer wins, the loser stays readable), all three vote.
+  weft::undo_manager undo(docs[0]);
+  std::string log;
+  auto title_events = docs[1].get_map("board").observe_deep(
+      [&log](const std::vector<weft::event>& events) {
+        for (const weft::event& e : events) {
+          if (const auto* t = std::get_if<weft::text_event>(&e.data)) {
+            for (const auto& op : t->delta) {
+              if (op.kind == weft::delta_kind::insert) log += " +\"" + op.text + "\"";
+              if (op.kind == weft::delta_kind::erase) log += " -" + std::to_string(op.len);
+            }
+          }
+        }
+      });
+  must(docs[0].get_counter("votes").add(1));
+  undo.stop_capturing();  // the title edit below is a step of its own
+  must(must(docs[0].get_map("board").get_or_create_text("title")).insert(11, " v2"));
+  docs[1].transact([&] {
+    must(must(docs[1].get_map("board").get_or_create_text("notes")).insert(0, "ask legal."));
+    must(docs[1].get_list("tasks").get(0)->as_container().as_map().set("owner", "ana"));
+    must(docs[1].get_counter("votes").add(1));
+  });
+  docs[2].transact([&] {
+    must(must(docs[2].get_map("board").get_or_create_text("notes")).insert(0, "book room. "));
+    must(docs[2].get_list("tasks").get(0)->as_container().as_map().set("owner", "bo"));
+    weft::map_ref t = must(docs[2].get_list("tasks").insert_map(1));
+    must(t.set("what", "ship"));
+    must(docs[2].get_counter("votes").add(1));
+  });
+  deliver();
+  // r1 takes back its own title edit; the others' edits stay.
+  if (!must(undo.undo())) return false;
+  deliver();
+
+  const weft::map_ref task0 = docs[0].get_list("tasks").get(0)->as_container().as_map();
+  std::cout << "after concurrent edits, delivery and r1's undo:\n";
+  bool converged = true;
+  for (std::size_t i = 0; i < 3; ++i) {
+    std::cout << "  r" << (i + 1) << " " << docs[i].to_json() << "\n";
+    converged = converged && docs[i].to_json() == docs[0].to_json() &&
+                docs[i].version() == docs[0].version() && docs[i].pending_ops() == 0;
+  }
+  std::cout << "  owner of task 0: " << task0.get("owner")->to_json() << ", conflicting value";
+  for (std::size_t k = 1; k < task0.get_all("owner").size(); ++k) {
+    std::cout << " " << task0.get_all("owner")[k].to_json();
+  }
+  std::cout << "\n  r2 saw the board's texts change by:" << log << "\n";
+  return converged;
 }
 
 }  // namespace
@@ -158,5 +268,8 @@ int main() {
                 t.version() == replicas[0].version() && t.pending_ops() == 0;
   }
   std::cout << (converged ? "\nall three replicas converged\n" : "\nreplicas DIVERGED\n");
-  return converged ? 0 : 1;
+  const bool docs_converged = document_demo();
+  std::cout << (docs_converged ? "\nall three documents converged\n"
+                               : "\ndocuments DIVERGED\n");
+  return converged && docs_converged ? 0 : 1;
 }
