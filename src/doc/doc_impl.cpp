@@ -390,11 +390,10 @@ void doc_impl::note_undo_insert(std::uint32_t c, op_id first, std::uint32_t n) {
 // ---------------------------------------------------------------------------
 // Integration shared by local and remote writes
 
-std::vector<op_id> doc_impl::live_ids(std::uint32_t c, std::uint32_t key) const {
-  std::vector<op_id> out;
+void doc_impl::live_ids(std::uint32_t c, std::uint32_t key, std::vector<op_id>& out) const {
+  out.clear();
   const map_state& m = *containers_[c]->map;
   for (const std::uint32_t r : m.live[key]) out.push_back(m.records[r].id);
-  return out;
 }
 
 void doc_impl::integrate_write(std::uint32_t c, map_record rec,
@@ -715,7 +714,8 @@ result<void> doc_impl::map_write_cell(std::uint32_t c, std::uint32_t key,
   rec.has_value = v.has_value();
   if (v) rec.value = std::move(*v);
   const auto local = static_cast<std::uint32_t>(m.records.size());
-  integrate_write(c, std::move(rec), live_ids(c, key), tc);
+  live_ids(c, key, preds_scratch_);
+  integrate_write(c, std::move(rec), preds_scratch_, tc);
   record(c, replica_, *seq, 1, local);
   scope.done();
   return {};

@@ -271,7 +271,8 @@ class doc_impl {
   // Integration shared by local and remote ops.
   void integrate_write(std::uint32_t c, map_record rec, const std::vector<op_id>& preds,
                        touch* t);
-  std::vector<op_id> live_ids(std::uint32_t c, std::uint32_t key) const;
+  // live_ids sets `out` to the ids of the writes key `key` of `c` shows.
+  void live_ids(std::uint32_t c, std::uint32_t key, std::vector<op_id>& out) const;
   void integrate_add(std::uint32_t c, op_id id, std::int64_t amount, touch* t);
   void note_text_change(touch* t, const text_change& ch);
   void note_list_insert(touch* t, std::uint32_t c, std::size_t pos, std::size_t len,
@@ -322,6 +323,7 @@ class doc_impl {
   std::size_t observer_count_ = 0;  // kept equal to observers_'s size
   std::vector<undo_impl*> undo_managers_;
   std::vector<lv_span> scratch_;
+  std::vector<op_id> preds_scratch_;
 };
 
 // op_size returns how many operations a doc_op holds (saturating).
