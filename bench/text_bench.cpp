@@ -47,6 +47,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench_support.hpp"
 #include "support/replay.hpp"
 #include "support/trace.hpp"
 #include "weft/doc.hpp"
@@ -59,6 +60,7 @@ namespace {
 using weft::replica_id;
 using weft::text;
 using weft::text_delta;
+using weft::bench::fmt;
 using weft::testing::trace;
 
 // ---------------------------------------------------------------------------
@@ -317,41 +319,14 @@ void bm_apply_full_delta_doc(benchmark::State& state, const prepared* p) {
 // Summary: the console output plus a table of ratios to the floor
 // ---------------------------------------------------------------------------
 
-class summary_reporter : public benchmark::ConsoleReporter {
+class summary_reporter : public weft::bench::collecting_reporter {
  public:
-  using ConsoleReporter::ConsoleReporter;
+  using collecting_reporter::collecting_reporter;
 
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs) {
-      if (r.error_occurred) continue;
-      const std::string name = r.run_name.str();
-      // Prefer the median, then the mean, then a single run.
-      int rank = 0;
-      if (r.run_type == Run::RT_Aggregate) {
-        if (r.aggregate_name == "median") {
-          rank = 3;
-        } else if (r.aggregate_name == "mean") {
-          rank = 2;
-        } else {
-          continue;
-        }
-      } else {
-        rank = 1;
-      }
-      entry& e = results_[name];
-      if (rank < e.rank) continue;
-      e.rank = rank;
-      e.ms = to_ms(r.GetAdjustedCPUTime(), r.time_unit);
-      e.counters.clear();
-      for (const auto& [k, c] : r.counters) e.counters[k] = c.value;
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
+  void set_traces(std::vector<std::string> names) { traces_ = std::move(names); }
 
-  void Finalize() override {
-    ConsoleReporter::Finalize();
-    if (results_.empty()) return;
-    std::ostream& out = GetOutputStream();
+ protected:
+  void print_summary(std::ostream& out) override {
     // CPU time: on a shared machine wall time also counts other processes;
     // on an idle one the two agree (the console table above has both).
     out << "\nsummary (" << (any_median() ? "median" : "single-run")
@@ -369,9 +344,9 @@ class summary_reporter : public benchmark::ConsoleReporter {
       const entry* doc_replay = find("replay/" + tr + "/doc");
       const entry* doc_apply = find("apply_full_delta/" + tr + "/doc");
       if (!replay && !gap && !delta && !apply) continue;
-      auto ms = [](const entry* e) { return e ? fmt(e->ms, "%.2f") : std::string("-"); };
+      auto ms = [](const entry* e) { return e ? fmt(e->cpu_ms, "%.2f") : std::string("-"); };
       const std::string ratio =
-          replay && gap && gap->ms > 0 ? fmt(replay->ms / gap->ms, "%.1fx") : "-";
+          replay && gap && gap->cpu_ms > 0 ? fmt(replay->cpu_ms / gap->cpu_ms, "%.1fx") : "-";
       std::snprintf(line, sizeof line, "%-18s %9s %9s %7s %12s %11s %8s %8s %10s %11s %10s\n",
                     tr.c_str(), ms(replay).c_str(), ms(gap).c_str(), ratio.c_str(),
                     ms(delta).c_str(), ms(apply).c_str(), counter(delta, "runs", "%.0f").c_str(),
@@ -382,52 +357,7 @@ class summary_reporter : public benchmark::ConsoleReporter {
     }
   }
 
-  void set_traces(std::vector<std::string> names) { traces_ = std::move(names); }
-
  private:
-  struct entry {
-    int rank = 0;
-    double ms = 0;
-    std::map<std::string, double> counters;
-  };
-
-  static double to_ms(double v, benchmark::TimeUnit unit) {
-    switch (unit) {
-      case benchmark::kNanosecond:
-        return v / 1e6;
-      case benchmark::kMicrosecond:
-        return v / 1e3;
-      case benchmark::kMillisecond:
-        return v;
-      case benchmark::kSecond:
-        return v * 1e3;
-    }
-    return v;
-  }
-
-  static std::string fmt(double v, const char* f) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, f, v);
-    return buf;
-  }
-
-  static std::string counter(const entry* e, const std::string& key, const char* f) {
-    if (e == nullptr) return "-";
-    auto it = e->counters.find(key);
-    return it == e->counters.end() ? std::string("-") : fmt(it->second, f);
-  }
-
-  const entry* find(const std::string& name) const {
-    auto it = results_.find(name);
-    return it == results_.end() ? nullptr : &it->second;
-  }
-
-  bool any_median() const {
-    return std::any_of(results_.begin(), results_.end(),
-                       [](const auto& kv) { return kv.second.rank == 3; });
-  }
-
-  std::map<std::string, entry> results_;
   std::vector<std::string> traces_;
 };
 

@@ -40,7 +40,6 @@
 // distribution whose output differs between standard libraries.
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -61,6 +60,8 @@
 
 #include <catch2/catch_test_macros.hpp>
 
+#include "support/doc_testing.hpp"
+#include "support/fuzz.hpp"
 #include "weft/container.hpp"
 #include "weft/doc.hpp"
 #include "weft/doc_delta.hpp"
@@ -89,138 +90,29 @@ using weft::value;
 using weft::value_kind;
 using weft::version_vector;
 
+using weft::testing::describe;
+using weft::testing::g_trail;
+using weft::testing::plan_seeds;
+using weft::testing::reproduce_hint;
+using weft::testing::rng;
+using weft::testing::seed_plan;
+using weft::testing::trail;
+using weft::testing::utf16_len;
+using weft::testing::utf8;
+using weft::testing::utf8_decode;
+using weft::testing::verbose;
+
 // ---------------------------------------------------------------------------
 // Knobs
 // ---------------------------------------------------------------------------
 
-constexpr std::uint64_t kDefaultSeeds = 200;
 constexpr int kStepsPerSeed = 300;
 // Map keys: few enough that replicas often write the same key at once.
 constexpr std::string_view kKeys[] = {"a", "b", "c", "\xC3\xA9"};  // é
 
-struct seed_plan {
-  std::uint64_t first = 1;
-  std::uint64_t count = kDefaultSeeds;
-};
-
-std::optional<std::uint64_t> env_u64(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') return std::nullopt;
-  char* end = nullptr;
-  const unsigned long long n = std::strtoull(v, &end, 10);
-  if (end == v || *end != '\0') return std::nullopt;
-  return static_cast<std::uint64_t>(n);
-}
-
-seed_plan plan_seeds() {
-  seed_plan plan;
-  if (auto one = env_u64("WEFT_SEED")) {
-    plan.first = *one;
-    plan.count = 1;
-  } else if (auto n = env_u64("WEFT_FUZZ_SEEDS")) {
-    plan.count = *n;
-  }
-  return plan;
-}
-
-bool verbose() {
-  static const bool on = env_u64("WEFT_FUZZ_VERBOSE").value_or(0) != 0;
-  return on;
-}
-
 // ---------------------------------------------------------------------------
-// Deterministic randomness (same stream natively and under wasm)
+// Random strings
 // ---------------------------------------------------------------------------
-
-class rng {
- public:
-  explicit rng(std::uint64_t seed) : state_(seed * 0x2545F4914F6CDD1Dull + 1) {}
-
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  // below returns a value in [0, n); n must be positive.
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-  // between returns a value in [lo, hi].
-  std::size_t between(std::size_t lo, std::size_t hi) { return lo + below(hi - lo + 1); }
-  bool chance(unsigned percent) { return below(100) < percent; }
-
- private:
-  std::uint64_t state_;
-};
-
-// ---------------------------------------------------------------------------
-// Unicode helpers for the mirror
-// ---------------------------------------------------------------------------
-
-std::string utf8_encode(std::u32string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char32_t c : s) {
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
-  return out;
-}
-
-// utf8_decode decodes UTF-8 that the library produced; a malformed sequence
-// yields std::nullopt so that the caller reports it instead of guessing.
-std::optional<std::u32string> utf8_decode(std::string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    std::size_t n = 0;
-    char32_t c = 0;
-    if (b0 < 0x80) {
-      n = 1;
-      c = b0;
-    } else if ((b0 & 0xE0) == 0xC0) {
-      n = 2;
-      c = b0 & 0x1F;
-    } else if ((b0 & 0xF0) == 0xE0) {
-      n = 3;
-      c = b0 & 0x0F;
-    } else if ((b0 & 0xF8) == 0xF0) {
-      n = 4;
-      c = b0 & 0x07;
-    } else {
-      return std::nullopt;
-    }
-    if (i + n > s.size()) return std::nullopt;
-    for (std::size_t k = 1; k < n; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      if ((b & 0xC0) != 0x80) return std::nullopt;
-      c = (c << 6) | (b & 0x3F);
-    }
-    out.push_back(c);
-    i += n;
-  }
-  return out;
-}
-
-std::size_t utf16_length(std::u32string_view s) {
-  std::size_t n = 0;
-  for (char32_t c : s) n += c >= 0x10000 ? 2 : 1;
-  return n;
-}
 
 // Characters of every UTF-8 width, astral ones (surrogate pairs in UTF-16)
 // included, and the two that JSON escapes without any choice of spelling.
@@ -239,47 +131,6 @@ std::u32string random_string(rng& r, std::size_t len) {
     s.push_back(r.chance(55) ? kChars[r.below(6)] : kChars[r.below(std::size(kChars))]);
   }
   return s;
-}
-
-// ---------------------------------------------------------------------------
-// Failure reporting
-// ---------------------------------------------------------------------------
-
-struct trail {
-  std::uint64_t seed = 0;
-  int step = 0;
-  std::string action;
-};
-
-trail g_trail;
-
-std::string where() {
-  std::ostringstream os;
-  os << "[seed " << g_trail.seed << ", step " << g_trail.step << ", " << g_trail.action << "] ";
-  return os.str();
-}
-
-std::string describe(const weft::error& e) {
-  return std::string(weft::errc_name(e.code)) + ": " + e.message;
-}
-
-// EXPECT stays silent when it holds: the loops make millions of checks, and
-// Catch2 assertions that always report would dominate the run.
-#define EXPECT(cond, msg)                                          \
-  do {                                                             \
-    if (!(cond)) [[unlikely]] {                                    \
-      FAIL(where() << "expected " #cond ": " << msg); /* NOLINT */ \
-    }                                                              \
-  } while (false)
-
-#define EXPECT_OK(res, msg) \
-  EXPECT((res).has_value(), msg << " failed with " << describe((res).error()))
-
-std::string reproduce_hint(std::uint64_t seed, const char* test_name) {
-  std::ostringstream os;
-  os << "reproduce with: WEFT_SEED=" << seed << " WEFT_FUZZ_VERBOSE=1 ./doc_convergence_test \""
-     << test_name << "\"";
-  return os.str();
 }
 
 // ---------------------------------------------------------------------------
@@ -317,9 +168,10 @@ void json_double(std::string& out, double d) {
     out += "null";
     return;
   }
-  char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof buf, d);
-  out.append(buf, res.ptr);
+  // The library's own rendering (shortest round trip): emscripten's libc++
+  // has no floating-point std::to_chars, and the mirror checks events, not
+  // number formatting.
+  out += value(d).to_json();
 }
 
 // same_value is value equality with NaN equal to itself: the mirror holds
@@ -516,7 +368,7 @@ class mirror {
           EXPECT(op.text.empty(), "retain carries text");
           EXPECT(pos + op.len <= n.text.size(),
                  "retain " << op.len << " at " << pos << " past the end " << n.text.size());
-          EXPECT(op.len_utf16 == utf16_length(std::u32string_view(n.text).substr(pos, op.len)),
+          EXPECT(op.len_utf16 == utf16_len(std::u32string_view(n.text).substr(pos, op.len)),
                  "retain len_utf16 " << op.len_utf16);
           pos += op.len;
           break;
@@ -525,7 +377,7 @@ class mirror {
           EXPECT(s.has_value(), "insert step carries malformed UTF-8");
           EXPECT(s->size() == op.len,
                  "insert len " << op.len << " but " << s->size() << " code points");
-          EXPECT(op.len_utf16 == utf16_length(*s), "insert len_utf16 " << op.len_utf16);
+          EXPECT(op.len_utf16 == utf16_len(*s), "insert len_utf16 " << op.len_utf16);
           n.text.insert(pos, *s);
           pos += op.len;
           break;
@@ -534,7 +386,7 @@ class mirror {
           EXPECT(op.text.empty(), "erase carries text");
           EXPECT(pos + op.len <= n.text.size(),
                  "erase " << op.len << " at " << pos << " past the end " << n.text.size());
-          EXPECT(op.len_utf16 == utf16_length(std::u32string_view(n.text).substr(pos, op.len)),
+          EXPECT(op.len_utf16 == utf16_len(std::u32string_view(n.text).substr(pos, op.len)),
                  "erase len_utf16 " << op.len_utf16);
           n.text.erase(pos, op.len);
           break;
@@ -651,7 +503,7 @@ class mirror {
     }
     const node& n = it->second;
     switch (n.type) {
-      case container_type::text: json_string(out, utf8_encode(n.text)); break;
+      case container_type::text: json_string(out, utf8(n.text)); break;
       case container_type::list: {
         out.push_back('[');
         for (std::size_t i = 0; i < n.list.size(); ++i) {
@@ -767,7 +619,7 @@ value random_scalar(rng& r) {
     }
     case 5:
     case 6:
-    case 7: return value(utf8_encode(random_string(r, r.below(5))));
+    case 7: return value(utf8(random_string(r, r.below(5))));
     default: {
       weft::bytes b(r.below(4));
       for (auto& x : b) x = static_cast<std::uint8_t>(r.below(256));
@@ -1066,7 +918,7 @@ class network {
         const std::size_t size = t.size();
         if (size == 0 || r_.chance(60)) {
           const std::size_t pos = r_.below(size + 1);
-          const std::string s = utf8_encode(random_string(r_, r_.between(1, 6)));
+          const std::string s = utf8(random_string(r_, r_.between(1, 6)));
           if (verbose()) std::fprintf(stderr, "  %s.insert(%zu, \"%s\")\n", p.c_str(), pos, s.c_str());
           EXPECT_OK(t.insert(pos, s), p << ".insert(" << pos << ", \"" << s << "\")");
           return utf8_decode(s)->size();
@@ -1355,7 +1207,7 @@ TEST_CASE("doc: random replicas converge, events mirror every change", "[doc][ra
   std::uint64_t passed = 0;
   for (std::uint64_t s = plan.first; s < plan.first + plan.count; ++s) {
     g_trail = trail{s, 0, "setup"};
-    INFO(reproduce_hint(s, name));
+    INFO(reproduce_hint(s, "WEFT_FUZZ_VERBOSE=1 ./doc_convergence_test", name));
     run_seed(s);
     ++passed;
   }

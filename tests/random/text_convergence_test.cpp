@@ -49,6 +49,8 @@
 
 #include <catch2/catch_test_macros.hpp>
 
+#include "support/doc_testing.hpp"
+#include "support/fuzz.hpp"
 #include "weft/anchor.hpp"
 #include "weft/op_id.hpp"
 #include "weft/result.hpp"
@@ -67,11 +69,23 @@ using weft::text_change;
 using weft::text_delta;
 using weft::version_vector;
 
+using weft::testing::describe;
+using weft::testing::g_trail;
+using weft::testing::plan_seeds;
+using weft::testing::reproduce_hint;
+using weft::testing::rng;
+using weft::testing::seed_plan;
+using weft::testing::trail;
+using weft::testing::utf16_len;
+using weft::testing::utf16_units;
+using weft::testing::utf8;
+using weft::testing::utf8_decode;
+using weft::testing::verbose;
+
 // ---------------------------------------------------------------------------
 // Knobs
 // ---------------------------------------------------------------------------
 
-constexpr std::uint64_t kDefaultSeeds = 200;
 // Local edit operations (insert or erase calls) per seed. Every
 // kLongEvery-th seed runs kLongOps instead, so that documents grow past a
 // few leaves and the trees get inner levels, splits and merges.
@@ -85,38 +99,6 @@ int ops_for_seed(std::uint64_t seed) {
 // Deep checks are O(n); every op would dominate the sanitizer run.
 constexpr int kDeepEvery = 50;
 constexpr std::size_t kMaxAnchors = 8;
-
-struct seed_plan {
-  std::uint64_t first = 1;
-  std::uint64_t count = kDefaultSeeds;
-};
-
-std::optional<std::uint64_t> env_u64(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') return std::nullopt;
-  char* end = nullptr;
-  const unsigned long long n = std::strtoull(v, &end, 10);
-  if (end == v || *end != '\0') return std::nullopt;
-  return static_cast<std::uint64_t>(n);
-}
-
-seed_plan plan_seeds() {
-  seed_plan plan;
-  if (auto one = env_u64("WEFT_SEED")) {
-    plan.first = *one;
-    plan.count = 1;
-  } else if (auto n = env_u64("WEFT_FUZZ_SEEDS")) {
-    plan.count = *n;
-  }
-  return plan;
-}
-
-// verbose() is set by WEFT_FUZZ_VERBOSE=1: every local edit is printed as
-// the C++ call that makes it, to turn a failing seed into a reproducer.
-bool verbose() {
-  static const bool on = env_u64("WEFT_FUZZ_VERBOSE").value_or(0) != 0;
-  return on;
-}
 
 std::string c_escape(std::string_view s) {
   std::string out;
@@ -140,100 +122,8 @@ std::string c_escape(std::string_view s) {
 }
 
 // ---------------------------------------------------------------------------
-// Deterministic randomness (same stream natively and under wasm)
+// Random text
 // ---------------------------------------------------------------------------
-
-class rng {
- public:
-  explicit rng(std::uint64_t seed) : state_(seed * 0x2545F4914F6CDD1Dull + 1) {}
-
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  // below returns a value in [0, n); n must be positive.
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-  // between returns a value in [lo, hi].
-  std::size_t between(std::size_t lo, std::size_t hi) { return lo + below(hi - lo + 1); }
-  bool chance(unsigned percent) { return below(100) < percent; }
-
- private:
-  std::uint64_t state_;
-};
-
-// ---------------------------------------------------------------------------
-// Unicode helpers for the models
-// ---------------------------------------------------------------------------
-
-std::string utf8_encode(std::u32string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char32_t c : s) {
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
-  return out;
-}
-
-// utf8_decode decodes UTF-8 that the library produced; a malformed sequence
-// yields std::nullopt so that the caller reports it instead of guessing.
-std::optional<std::u32string> utf8_decode(std::string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    std::size_t n = 0;
-    char32_t c = 0;
-    if (b0 < 0x80) {
-      n = 1;
-      c = b0;
-    } else if ((b0 & 0xE0) == 0xC0) {
-      n = 2;
-      c = b0 & 0x1F;
-    } else if ((b0 & 0xF0) == 0xE0) {
-      n = 3;
-      c = b0 & 0x0F;
-    } else if ((b0 & 0xF8) == 0xF0) {
-      n = 4;
-      c = b0 & 0x07;
-    } else {
-      return std::nullopt;
-    }
-    if (i + n > s.size()) return std::nullopt;
-    for (std::size_t k = 1; k < n; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      if ((b & 0xC0) != 0x80) return std::nullopt;
-      c = (c << 6) | (b & 0x3F);
-    }
-    out.push_back(c);
-    i += n;
-  }
-  return out;
-}
-
-std::size_t utf16_units(char32_t c) { return c >= 0x10000 ? 2 : 1; }
-
-std::size_t utf16_length(std::u32string_view s) {
-  std::size_t n = 0;
-  for (char32_t c : s) n += utf16_units(c);
-  return n;
-}
 
 // Characters of every UTF-8 width, including astral ones (surrogate pairs in
 // UTF-16), so that byte, code-point and UTF-16 offsets all disagree.
@@ -269,50 +159,6 @@ std::size_t random_insert_length(rng& r) {
 }
 
 // ---------------------------------------------------------------------------
-// Failure reporting
-// ---------------------------------------------------------------------------
-
-// trail says where a seed was when something failed; it is streamed into
-// every failure so that the message alone locates the step.
-struct trail {
-  std::uint64_t seed = 0;
-  int step = 0;
-  std::string action;
-};
-
-trail g_trail;
-
-std::string where() {
-  std::ostringstream os;
-  os << "[seed " << g_trail.seed << ", step " << g_trail.step << ", "
-     << g_trail.action << "] ";
-  return os.str();
-}
-
-std::string describe(const weft::error& e) {
-  return std::string(weft::errc_name(e.code)) + ": " + e.message;
-}
-
-// EXPECT stays silent when it holds: hot loops make hundreds of thousands of
-// checks, and Catch2 assertions that always report would dominate the run.
-#define EXPECT(cond, msg)                                       \
-  do {                                                          \
-    if (!(cond)) [[unlikely]] {                                 \
-      FAIL(where() << "expected " #cond ": " << msg); /* NOLINT */ \
-    }                                                           \
-  } while (false)
-
-#define EXPECT_OK(res, msg) \
-  EXPECT((res).has_value(), msg << " failed with " << describe((res).error()))
-
-std::string reproduce_hint(std::uint64_t seed, const char* test_name) {
-  std::ostringstream os;
-  os << "reproduce with: WEFT_SEED=" << seed
-     << " ./text_convergence_test \"" << test_name << "\"";
-  return os.str();
-}
-
-// ---------------------------------------------------------------------------
 // Checks shared by both modes
 // ---------------------------------------------------------------------------
 
@@ -328,17 +174,17 @@ void expect_around(const text& t, const std::u32string& model, std::size_t pos) 
   const std::size_t from = pos < 4 ? 0 : pos - 4;
   auto s = t.slice(from, 8);
   EXPECT_OK(s, "slice(" << from << ", 8)");
-  EXPECT(*s == utf8_encode(std::u32string_view(model).substr(std::min(from, model.size()), 8)),
+  EXPECT(*s == utf8(std::u32string_view(model).substr(std::min(from, model.size()), 8)),
          "text near " << pos << " differs from the model: \"" << *s << "\"");
 }
 
 // expect_matches compares the text with a model string.
 void expect_matches(const text& t, const std::u32string& model, const char* what) {
   EXPECT(t.size() == model.size(), what << ": size " << t.size() << " vs model " << model.size());
-  EXPECT(t.size_utf16() == utf16_length(model),
-         what << ": size_utf16 " << t.size_utf16() << " vs " << utf16_length(model));
+  EXPECT(t.size_utf16() == utf16_len(model),
+         what << ": size_utf16 " << t.size_utf16() << " vs " << utf16_len(model));
   const std::string got = t.to_string();
-  const std::string want = utf8_encode(model);
+  const std::string want = utf8(model);
   EXPECT(got == want, what << ": to_string differs\n  got:  " << got << "\n  want: " << want);
 }
 
@@ -351,7 +197,7 @@ void apply_changes(std::u32string& mirror, const std::vector<text_change>& chang
     EXPECT(c.pos <= mirror.size(), "change " << i << " pos " << c.pos << " past end "
                                              << mirror.size());
     const std::size_t pos16 =
-        utf16_length(std::u32string_view(mirror).substr(0, c.pos));
+        utf16_len(std::u32string_view(mirror).substr(0, c.pos));
     EXPECT(c.pos_utf16 == pos16, "change " << i << " pos_utf16 " << c.pos_utf16
                                            << " but the mirror says " << pos16);
     if (c.type == text_change::kind::insert) {
@@ -359,7 +205,7 @@ void apply_changes(std::u32string& mirror, const std::vector<text_change>& chang
       EXPECT(ins.has_value(), "change " << i << " carries malformed UTF-8");
       EXPECT(ins->size() == c.len, "change " << i << " len " << c.len << " but text has "
                                              << ins->size() << " code points");
-      EXPECT(c.len_utf16 == utf16_length(*ins),
+      EXPECT(c.len_utf16 == utf16_len(*ins),
              "change " << i << " len_utf16 " << c.len_utf16);
       mirror.insert(c.pos, *ins);
     } else {
@@ -368,7 +214,7 @@ void apply_changes(std::u32string& mirror, const std::vector<text_change>& chang
              "erase change " << i << " [" << c.pos << ", +" << c.len << ") past end "
                              << mirror.size());
       const std::size_t len16 =
-          utf16_length(std::u32string_view(mirror).substr(c.pos, c.len));
+          utf16_len(std::u32string_view(mirror).substr(c.pos, c.len));
       EXPECT(c.len_utf16 == len16, "erase change " << i << " len_utf16 " << c.len_utf16
                                                    << " but the mirror says " << len16);
       mirror.erase(c.pos, c.len);
@@ -566,13 +412,13 @@ std::size_t pick_position(rng& r, std::size_t size, const edit_style& style) {
 
 std::size_t local_insert(text& t, std::u32string& model, std::size_t pos,
                          const std::u32string& s) {
-  const std::string utf8 = utf8_encode(s);
+  const std::string bytes = utf8(s);
   if (verbose()) {
     std::fprintf(stderr, "r%llx.insert(%zu, \"%s\");\n",
-                 static_cast<unsigned long long>(t.replica()), pos, c_escape(utf8).c_str());
+                 static_cast<unsigned long long>(t.replica()), pos, c_escape(bytes).c_str());
   }
-  auto ok = t.insert(pos, utf8);
-  EXPECT_OK(ok, "insert(" << pos << ", \"" << utf8 << "\")");
+  auto ok = t.insert(pos, bytes);
+  EXPECT_OK(ok, "insert(" << pos << ", \"" << bytes << "\")");
   model.insert(pos, s);
   return s.size();
 }
@@ -683,7 +529,7 @@ void expect_slice(const text& t, const std::u32string& model, rng& r) {
   const std::size_t len = r.below(model.size() + 3);
   auto s = t.slice(pos, len);
   EXPECT_OK(s, "slice(" << pos << ", " << len << ")");
-  EXPECT(*s == utf8_encode(std::u32string_view(model).substr(pos, len)),
+  EXPECT(*s == utf8(std::u32string_view(model).substr(pos, len)),
          "slice(" << pos << ", " << len << ") = \"" << *s << "\"");
 }
 
@@ -1126,8 +972,8 @@ void run_interleaving_seed(std::uint64_t seed) {
   const std::string merged = replicas[0].to_string();
   for (std::size_t k = 0; k < n; ++k) {
     EXPECT(replicas[k].to_string() == merged, "replica " << k << " diverged");
-    EXPECT(merged.find(utf8_encode(typed[k])) != std::string::npos,
-           "run " << k << " (\"" << utf8_encode(typed[k]) << "\") is interleaved in \"" << merged
+    EXPECT(merged.find(utf8(typed[k])) != std::string::npos,
+           "run " << k << " (\"" << utf8(typed[k]) << "\") is interleaved in \"" << merged
                   << "\"");
     expect_invariants(replicas[k], true);
   }
@@ -1139,7 +985,7 @@ void run_seeds(const char* test_name, Fn&& run_seed) {
   std::uint64_t passed = 0;
   for (std::uint64_t s = plan.first; s < plan.first + plan.count; ++s) {
     g_trail = trail{s, 0, "setup"};
-    INFO(reproduce_hint(s, test_name));
+    INFO(reproduce_hint(s, "./text_convergence_test", test_name));
     run_seed(s);
     ++passed;
   }

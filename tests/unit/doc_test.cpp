@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/doc_testing.hpp"
 #include "weft/doc.hpp"
 #include "weft/doc_delta.hpp"
 #include "weft/event.hpp"
@@ -47,40 +48,20 @@ using weft::text_insert_run;
 using weft::value;
 using weft::version_vector;
 
-constexpr replica_id kA{1};
-constexpr replica_id kB{2};
-constexpr replica_id kC{3};
-constexpr replica_id kD{4};
-
-void require_sound(const doc& d) {
-  const auto r = weft::internal::check(d, true);
-  INFO((r ? std::string() : r.error().message));
-  REQUIRE(r);
-}
-
-void ok(const weft::result<void>& r) {
-  INFO((r ? std::string() : r.error().message));
-  REQUIRE(r);
-}
-
-template <class T>
-T take(weft::result<T> r) {
-  INFO((r ? std::string() : r.error().message));
-  REQUIRE(r);
-  return std::move(*r);
-}
-
-// sync sends `to` everything of `from` that it lacks.
-void sync(const doc& from, doc& to) {
-  ok(to.apply(from.delta_since(to.version())));
-  require_sound(to);
-}
+using weft::testing::kA;
+using weft::testing::kB;
+using weft::testing::kC;
+using weft::testing::kD;
+using weft::testing::ok;
+using weft::testing::replica_of;
+using weft::testing::require_sound;
+using weft::testing::sync;
+using weft::testing::take;
 
 // fresh_copy builds a replica of `from` under `r` through a delta, without
 // relying on fork.
 doc fresh_copy(const doc& from, replica_id r) {
-  doc d(r);
-  sync(from, d);
+  doc d = replica_of(from, r);
   REQUIRE(d.to_json() == from.to_json());
   return d;
 }

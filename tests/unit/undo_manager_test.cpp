@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "support/doc_testing.hpp"
 #include "weft/doc.hpp"
 #include "weft/event.hpp"
 #include "weft/origin.hpp"
@@ -36,31 +37,15 @@ using weft::undo_options;
 using weft::value;
 using weft::version_vector;
 
-constexpr replica_id kA{1};
-constexpr replica_id kB{2};
+using weft::testing::kA;
+using weft::testing::kB;
+using weft::testing::ok;
+using weft::testing::require_sound;
+using weft::testing::take;
 
-void sound(const doc& d) {
-  const auto r = weft::internal::check(d, true);
-  INFO((r ? std::string() : r.error().message));
-  REQUIRE(r);
-}
-
-void ok(const weft::result<void>& r) {
-  INFO((r ? std::string() : std::string(weft::errc_name(r.code())) + ": " + r.error().message));
-  REQUIRE(r);
-}
-
-template <class T>
-T ok(weft::result<T> r) {
-  INFO((r ? std::string() : std::string(weft::errc_name(r.code())) + ": " + r.error().message));
-  REQUIRE(r.has_value());
-  return std::move(r).value();
-}
-
-// sync sends `from` everything `to` lacks.
+// sync is weft::testing::sync that also requires nothing left pending.
 void sync(const doc& from, doc& to) {
-  ok(to.apply(from.delta_since(to.version())));
-  sound(to);
+  weft::testing::sync(from, to);
   REQUIRE(to.pending_ops() == 0);
 }
 
@@ -87,14 +72,14 @@ undo_options with_clock(fake_clock& clock) {
 }
 
 bool undo(undo_manager& um, doc& d) {
-  const bool did = ok(um.undo());
-  sound(d);
+  const bool did = take(um.undo());
+  require_sound(d);
   return did;
 }
 
 bool redo(undo_manager& um, doc& d) {
-  const bool did = ok(um.redo());
-  sound(d);
+  const bool did = take(um.redo());
+  require_sound(d);
   return did;
 }
 
@@ -110,8 +95,8 @@ TEST_CASE("undo: concurrent typing, only this replica's text is reverted") {
 
   ok(ta.insert(0, "hello"));
   ok(tb.insert(0, "world"));
-  sound(a);
-  sound(b);
+  require_sound(a);
+  require_sound(b);
   sync_both(a, b);
   const std::string merged = ta.to_string();
   REQUIRE(merged.size() == 10);
@@ -165,7 +150,7 @@ TEST_CASE("undo: map overwrite restores the old value, erase restores the key") 
   ok(m.set("k", "two"));
   clock.later();
   ok(m.erase("k"));
-  sound(a);
+  require_sound(a);
   REQUIRE(um.undo_depth() == 3);
 
   REQUIRE(undo(um, a));
@@ -255,7 +240,7 @@ TEST_CASE("undo: register gets its previous value back") {
   ok(r.set(2.5));
   clock.later();
   ok(r.clear());
-  sound(a);
+  require_sound(a);
 
   REQUIRE(undo(um, a));
   CHECK(json(r.get()) == "2.5");
@@ -499,7 +484,7 @@ TEST_CASE("undo: undo and redo transactions carry their origins") {
   // The undo's ops replicate like any edit: replaying what observe_updates
   // handed out gives B the same text.
   for (const auto& d : deltas) ok(b.apply(d));
-  sound(b);
+  require_sound(b);
   CHECK(b.get_text("t").to_string() == "abc");
   CHECK(b.version() == a.version());
 }
@@ -601,14 +586,14 @@ TEST_CASE("undo: capture_cursors hands back the caret from before the step") {
   REQUIRE(t.to_string() == "hello");
   REQUIRE(um.cursors().size() == 1);
   CHECK(um.cursors()[0].target == t);
-  caret = ok(t.resolve(um.cursors()[0].at));
+  caret = take(t.resolve(um.cursors()[0].at));
   CHECK(caret == 5);
 
   // capture_cursors runs before an undo too: the caret must be valid.
   REQUIRE(undo(um, a));
   REQUIRE(t.to_string().empty());
   REQUIRE(um.cursors().size() == 1);
-  CHECK(ok(t.resolve(um.cursors()[0].at)) == 0);
+  CHECK(take(t.resolve(um.cursors()[0].at)) == 0);
 }
 
 TEST_CASE("undo: after a sync round trip the step still reverts") {
@@ -626,13 +611,13 @@ TEST_CASE("undo: after a sync round trip the step still reverts") {
   ok(ma.set("k", 1));
   REQUIRE(from_a.size() == 2);
   for (const auto& d : from_a) ok(b.apply(d));
-  sound(b);
+  require_sound(b);
 
   ok(b.get_text("t").insert(3, "Z"));
   ok(a.apply(b.delta_since(a.version())));
   // An echo of A's own ops coming back must not confuse the manager.
   ok(a.apply(b.delta_since(version_vector{})));
-  sound(a);
+  require_sound(a);
   REQUIRE(ta.to_string() == "abcZ");
   CHECK(um.undo_depth() == 1);
 
@@ -665,15 +650,15 @@ TEST_CASE("undo: three steps undone and redone pass through the same states") {
 
   ok(t.insert(4, " one"));
   ok(m.set("k", 1));
-  auto nested = ok(m.set_text("nested"));
+  auto nested = take(m.set_text("nested"));
   ok(nested.insert(0, "in"));
   states.push_back(a.to_json());
   clock.later();
 
   a.transact([&] {
-    auto child = ok(l.insert_map(0));
+    auto child = take(l.insert_map(0));
     ok(child.set("x", true));
-    auto inner = ok(child.get_or_create_list("xs"));
+    auto inner = take(child.get_or_create_list("xs"));
     ok(inner.insert(0, std::vector<value>{1.5, "s"}));
     ok(c.add(3));
     ok(t.erase(0, 1));
@@ -687,7 +672,7 @@ TEST_CASE("undo: three steps undone and redone pass through the same states") {
   ok(l.erase(1));
   ok(nested.erase(0, 1));
   states.push_back(a.to_json());
-  sound(a);
+  require_sound(a);
   REQUIRE(um.undo_depth() == 3);
 
   for (int i = 3; i > 0; --i) {
@@ -710,8 +695,8 @@ TEST_CASE("undo: nothing to undo is not an error") {
   undo_manager um(a);
   CHECK_FALSE(um.can_undo());
   CHECK_FALSE(um.can_redo());
-  CHECK(ok(um.undo()) == false);
-  CHECK(ok(um.redo()) == false);
+  CHECK(take(um.undo()) == false);
+  CHECK(take(um.redo()) == false);
   CHECK(um.cursors().empty());
   CHECK(a.to_json() == "{}");
   CHECK(a.version().empty());
