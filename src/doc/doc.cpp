@@ -87,7 +87,7 @@ result<void> doc_impl::check(bool deep) const {
     return make_error(errc::corrupted, "doc invariant: " + std::move(what));
   };
   if (txn_.depth < 0) return fail("negative transaction depth");
-  WEFT_TRY(weft::internal::check(version_));
+  WEFT_TRY(weft::internal::check(version()));
 
   // Containers: parents precede children; indexes agree; per-type state.
   std::uint64_t ops_in_containers = 0;
@@ -217,7 +217,7 @@ result<void> doc_impl::check(bool deep) const {
   std::uint64_t logged = 0;
   for (const log_entry& e : log_) logged += e.count;
   if (logged != op_count_) return fail("op log count");
-  for (const auto& entry : version_.entries()) {
+  for (const auto& entry : version().entries()) {
     auto it = log_by_replica_.find(entry.replica);
     if (it == log_by_replica_.end()) return fail("replica without log entries");
     seq_t next = 0;
@@ -230,13 +230,13 @@ result<void> doc_impl::check(bool deep) const {
     }
     if (next != entry.count) return fail("op log and version differ");
   }
-  if (log_by_replica_.size() != version_.size()) return fail("log replicas and version differ");
+  if (log_by_replica_.size() != version().size()) return fail("log replicas and version differ");
 
   std::uint64_t waiting = 0;
   for (const auto& [replica, ops] : pending_) {
     for (const auto& [seq, p] : ops) {
       waiting += op_size(p.op);
-      if (seq + op_size(p.op) <= version_.get(replica)) {
+      if (seq + op_size(p.op) <= next_seq(replica)) {
         return fail("pending buffer holds integrated ops");
       }
     }

@@ -249,7 +249,7 @@ class doc_planner {
 
   seq_t next_of(replica_id r) const {
     auto it = sim_next_.find(r);
-    return it != sim_next_.end() ? it->second : d_.version_.get(r);
+    return it != sim_next_.end() ? it->second : d_.next_seq(r);
   }
 
   std::vector<planned_op>& plan() { return plan_; }
@@ -392,7 +392,7 @@ doc_planner::resolved doc_planner::slot(const table_ptr& table, const delta_valu
 }
 
 bool doc_planner::inserts(std::uint32_t c, replica_id r, seq_t begin, seq_t end) const {
-  const seq_t real_next = d_.version_.get(r);
+  const seq_t real_next = d_.next_seq(r);
   if (begin < real_next) {
     const seq_t stop = std::min(end, real_next);
     if (c >= base() || !d_.containers_[c]->seq->has_inserts(r, begin, stop)) return false;

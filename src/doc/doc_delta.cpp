@@ -144,7 +144,7 @@ doc_delta doc_impl::delta_since(const version_vector& since) const {
   std::vector<std::uint32_t> entries;
   for (const auto& [replica, list] : log_by_replica_) {
     const seq_t from = since.get(replica);
-    if (from >= version_.get(replica)) continue;
+    if (from >= next_seq(replica)) continue;
     auto it = std::partition_point(list.begin(), list.end(), [&](std::uint32_t i) {
       return log_[i].seq + log_[i].count <= from;
     });

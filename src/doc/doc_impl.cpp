@@ -81,8 +81,8 @@ doc_impl::doc_impl(const doc_impl& other, replica_id replica)
       roots_(other.roots_),
       created_(other.created_),
       derived_(other.derived_),
-      version_(other.version_),
-      own_next_(other.version_.get(replica)),
+      version_(other.version()),
+      own_next_(other.next_seq(replica)),
       lamport_(other.lamport_),
       op_count_(other.op_count_),
       log_(other.log_),
@@ -279,8 +279,11 @@ void doc_impl::record(std::uint32_t c, replica_id replica, seq_t seq, std::uint3
                       std::uint32_t local) {
   containers_[c]->has_ops = true;
   op_count_ += n;
-  version_.advance(replica, seq + n);
-  if (replica == replica_) own_next_ = seq + n;
+  if (replica == replica_) {
+    own_next_ = seq + n;  // version() writes it back when asked
+  } else {
+    version_.advance(replica, seq + n);
+  }
   if (!log_.empty()) {
     log_entry& last = log_.back();
     // Texts and lists find their ops by id; the rest by record index.

@@ -225,7 +225,14 @@ class doc_impl {
   bool in_transaction() const noexcept { return txn_.depth > 0; }
 
   // Replication.
-  const version_vector& version() const noexcept { return version_; }
+  // version is the document's version vector. This replica's own entry is
+  // kept in own_next_ while it edits and written back when read.
+  const version_vector& version() const {
+    if (version_.get(replica_) != own_next_) version_.set_count(replica_, own_next_);
+    return version_;
+  }
+  // next_seq returns version().get(r) without writing anything back.
+  seq_t next_seq(replica_id r) const { return r == replica_ ? own_next_ : version_.get(r); }
   doc_delta delta_since(const version_vector& since) const;
   result<void> apply(const doc_delta& delta, const weft::origin& o);
   std::uint64_t pending_ops() const noexcept { return pending_count_; }
@@ -308,8 +315,8 @@ class doc_impl {
   absl::flat_hash_map<op_id, std::uint32_t> created_;
   std::map<std::tuple<std::uint32_t, std::string, container_type>, std::uint32_t> derived_;
 
-  version_vector version_;
-  seq_t own_next_ = 0;  // version_.get(replica_), read on every local edit
+  mutable version_vector version_;  // this replica's entry may lag own_next_
+  seq_t own_next_ = 0;              // this replica's next seq
   std::uint64_t lamport_ = 0;
   std::uint64_t op_count_ = 0;
   std::vector<log_entry> log_;

@@ -129,7 +129,7 @@ void undo_impl::revert(const undo_record& r) {
                             : live.empty();
       if (!ours) return;
       if (!r.previous && live.empty()) return;
-      const op_id write{d_->replica_, d_->version_.get(d_->replica_)};
+      const op_id write{d_->replica_, d_->next_seq(d_->replica_)};
       if (d_->map_write_cell(r.container, r.key, r.previous) && r.previous) {
         redone_[r.previous_id] = write;
       }
