@@ -53,6 +53,9 @@ result<void> check_value(const delta_value& v, std::size_t table_size, std::size
 // check_delta is phase 1.
 result<void> check_delta(const doc_delta& delta) {
   const auto& table = delta.containers;
+  // Chains of derived entries nest no deeper than containers may, so that
+  // resolving one (recursively, parent first) stays shallow.
+  std::vector<std::uint32_t> depth(table.size(), 0);
   for (std::size_t i = 0; i < table.size(); ++i) {
     const container_desc& d = table[i];
     if (!valid_type(d.type)) {
@@ -74,6 +77,13 @@ result<void> check_delta(const doc_delta& delta) {
             table[d.parent].type != container_type::map) {
           return make_error(errc::malformed,
                             fmt::format("container {}: parent {} is not a map", i, d.parent));
+        }
+        if (d.how == container_desc::kind::derived) {
+          depth[i] = depth[d.parent] + 1;
+          if (depth[i] > max_depth) {
+            return make_error(errc::malformed,
+                              fmt::format("container {}: nests deeper than {}", i, max_depth));
+          }
         }
         break;
       case container_desc::kind::created:

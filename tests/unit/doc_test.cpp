@@ -861,6 +861,17 @@ TEST_CASE("doc: malformed deltas are refused whole") {
   add("map value is a root", {m, t},
       {doc_op{0, write(op_id{kC, 0}, 100, "k", delta_value{container_slot{1}})}});
 
+  {
+    // 200 derived maps, each the child of the one before: deeper than any
+    // container may nest.
+    std::vector<container_desc> chain{m};
+    for (std::uint32_t k = 0; k < 200; ++k) {
+      chain.push_back(derived(container_type::map, "k", static_cast<std::uint32_t>(k)));
+    }
+    add("derived chain deeper than the nesting limit", std::move(chain),
+        {doc_op{200, write(op_id{kC, 0}, 100, "k", delta_value{std::int64_t{1}})}});
+  }
+
   // A broken container table.
   add("derived parent is itself", {m, derived(container_type::text, "k", 1)},
       {doc_op{1, text_insert_run{op_id{kC, 0}, std::nullopt, std::nullopt, "x"}}});
