@@ -143,6 +143,13 @@ class text_impl {
   static bool before_hook(const void* ctx, lv_t a, lv_t b);
   static const sequence_hooks hooks_;
 
+  // insert_run and erase_run do the work of local edits for insert() and
+  // erase() and their doc-owned forms (defined inline in text.cpp).
+  lv_t insert_run(op_id first, std::uint32_t pos, std::string_view utf8, std::uint32_t len,
+                  std::uint32_t width);
+  void erase_run(op_id first, std::uint32_t pos, std::uint32_t len,
+                 std::vector<lv_span>& erased);
+
   // append_spans appends the runs of the ops in `spans` (ascending lv).
   void append_spans(const std::vector<lv_span>& spans,
                     std::vector<text_op_run>& out) const;
