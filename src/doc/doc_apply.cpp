@@ -237,14 +237,24 @@ class doc_planner {
   // planned_op is an op that will be integrated, with its container and the
   // containers its value slots name resolved to (virtual) indices: existing
   // containers keep theirs, new ones continue after them.
-  // `op` points into the delta or the pending buffer, or at `own` when the
-  // op had to be trimmed; `slots` is empty when every value is a scalar.
+  // `op` points into the delta, the pending buffer or keep(); its value
+  // slots, resolved, are value_container(p, k) (no_slots when every value
+  // is a scalar). 16 bytes: a catch-up delta plans millions of these.
   struct planned_op {
     const doc_op* op;
     std::uint32_t container;
-    std::vector<std::uint32_t> slots;  // per value; no_container for scalars
-    std::unique_ptr<doc_op> own;
+    std::uint32_t slots = no_slots;  // into slots_
   };
+  static constexpr std::uint32_t no_slots = 0xFFFFFFFFu;
+
+  // value_container returns the container the k-th value of `p` names, or
+  // no_container.
+  std::uint32_t value_container(const planned_op& p, std::size_t k) const {
+    return p.slots == no_slots ? no_container : slots_[p.slots + k];
+  }
+  // keep takes ownership of a trimmed op that the plan points at.
+  void keep(std::unique_ptr<doc_op> op) { owned_.push_back(std::move(op)); }
+  void reserve(std::size_t ops) { plan_.reserve(ops); }
 
   struct new_container {
     container_type type;
@@ -309,6 +319,8 @@ class doc_planner {
   std::map<std::pair<const void*, std::uint32_t>, std::uint32_t> memo_;
   std::map<std::uint32_t, std::pair<std::uint64_t, std::uint64_t>> text_growth_;
   std::vector<planned_op> plan_;
+  std::vector<std::uint32_t> slots_;
+  std::vector<std::unique_ptr<doc_op>> owned_;
   std::uint64_t planned_ops_ = 0;
 };
 
@@ -422,7 +434,8 @@ doc_planner::verdict doc_planner::offer(const doc_op& op, const table_ptr& table
   if (where.v != verdict::planned) return where.v;
   const std::uint32_t c = where.index;
 
-  planned_op p{&op, c, {}, nullptr};
+  planned_op p{&op, c, no_slots};
+  std::vector<std::uint32_t> slots;
   std::vector<bool> creates;
   if (const auto* ins = std::get_if<text_insert_run>(&op.op)) {
     for (const auto& o : {ins->origin_left, ins->origin_right}) {
@@ -450,7 +463,7 @@ doc_planner::verdict doc_planner::offer(const doc_op& op, const table_ptr& table
       const resolved r =
           slot(table, l->values[k], op_id{l->id.replica, l->id.seq + k}, c, &made, why);
       if (r.v != verdict::planned) return r.v;
-      p.slots.push_back(r.index);
+      slots.push_back(r.index);
       creates.push_back(made);
     }
     for (const auto& o : {l->origin_left, l->origin_right}) {
@@ -480,7 +493,7 @@ doc_planner::verdict doc_planner::offer(const doc_op& op, const table_ptr& table
       bool made = false;
       const resolved r = slot(table, *w->value, w->id, c, &made, why);
       if (r.v != verdict::planned) return r.v;
-      p.slots.push_back(r.index);
+      slots.push_back(r.index);
       creates.push_back(made);
     }
   }
@@ -498,8 +511,8 @@ doc_planner::verdict doc_planner::offer(const doc_op& op, const table_ptr& table
       *why = fmt::format("op {} nests containers deeper than {}", describe(start), max_depth);
       return verdict::invalid;
     }
-    p.slots[k] = add({desc.type, desc.how, {}, desc.creator, c, depth});
-    new_created_.emplace(desc.creator, p.slots[k]);
+    slots[k] = add({desc.type, desc.how, {}, desc.creator, c, depth});
+    new_created_.emplace(desc.creator, slots[k]);
   }
   sim_next_[start.replica] = start.seq + n;
   if (std::holds_alternative<text_insert_run>(op.op) ||
@@ -507,7 +520,11 @@ doc_planner::verdict doc_planner::offer(const doc_op& op, const table_ptr& table
     sim_inserts_[std::make_pair(c, start.replica)].emplace_back(start.seq, start.seq + n);
   }
   planned_ops_ += n;
-  plan_.push_back(std::move(p));
+  if (!slots.empty()) {
+    p.slots = static_cast<std::uint32_t>(slots_.size());
+    slots_.insert(slots_.end(), slots.begin(), slots.end());
+  }
+  plan_.push_back(p);
   return verdict::planned;
 }
 
@@ -579,6 +596,7 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
   }
 
   doc_planner planner(*this);
+  planner.reserve(delta.ops.size());
   std::string why;
   std::map<replica_id, std::size_t> head;  // first op of each queue not yet consumed
   for (bool progress = true; progress;) {
@@ -603,7 +621,7 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
           if (item.fresh()) return make_error(errc::malformed, why);
           continue;  // an unsound op kept from an earlier delta: dropped
         }
-        planner.plan().back().own = std::move(item.trimmed);
+        if (item.trimmed) planner.keep(std::move(item.trimmed));
         progress = true;
       }
     }
@@ -647,7 +665,7 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
     new_container(nc.type, nc.how, nc.name, nc.creator, nc.parent);
   }
   std::vector<text_change> changes;
-  for (doc_planner::planned_op& p : planner.plan()) {
+  for (const doc_planner::planned_op& p : planner.plan()) {
     const std::uint32_t c = p.container;
     container_state& st = *containers_[c];
     touch* t = touch_of(c);
@@ -678,7 +696,7 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
                           std::string(l->values.size(), list_placeholder)};
       const std::size_t first_value = st.values.size();
       for (std::size_t k = 0; k < l->values.size(); ++k) {
-        const std::uint32_t slot = p.slots.empty() ? no_container : p.slots[k];
+        const std::uint32_t slot = planner.value_container(p, k);
         st.values.push_back(stored(l->values[k], slot));
         if (slot != no_container) {
           ++st.nested;
@@ -694,7 +712,7 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
       rec.lamport = w->lamport;
       rec.key = st.map->intern(w->key);
       rec.has_value = w->value.has_value();
-      if (w->value) rec.value = stored(*w->value, p.slots.empty() ? no_container : p.slots[0]);
+      if (w->value) rec.value = stored(*w->value, planner.value_container(p, 0));
       local = static_cast<std::uint32_t>(st.map->records.size());
       integrate_write(c, std::move(rec), w->preds, t);
     } else if (const auto* a = std::get_if<counter_add>(&p.op->op)) {
