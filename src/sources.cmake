@@ -29,4 +29,5 @@ set(WEFT_SOURCES
   src/internal/sequence.cpp
   src/internal/sequence_tree.cpp
   src/internal/utf8.cpp
+  src/wire/column.cpp
 )
