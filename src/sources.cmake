@@ -15,6 +15,7 @@ set(WEFT_SOURCES
   src/doc/doc.cpp
   src/doc/doc_apply.cpp
   src/doc/doc_delta.cpp
+  src/doc/doc_edits.cpp
   src/doc/doc_events.cpp
   src/doc/doc_impl.cpp
   src/doc/json.cpp
