@@ -211,6 +211,7 @@ lv_t doc_impl::lv_of(std::uint32_t c, op_id id) const {
 }
 
 std::optional<std::vector<path_segment>> doc_impl::path(std::uint32_t c) const {
+  if (!attached(c)) return std::nullopt;
   std::vector<path_segment> out;
   while (true) {
     const container_state& st = *containers_[c];

@@ -241,7 +241,6 @@ class doc_impl {
   // Observers and undo managers.
   observer_registry& observers() { return *observers_; }
   const std::shared_ptr<observer_registry>& observers_ptr() const { return observers_; }
-  bool is_attached(std::uint32_t c) const { return attached(c); }
   void attach(undo_impl* u) { undo_managers_.push_back(u); }
   void detach(undo_impl* u);
 
