@@ -204,6 +204,8 @@ result<std::uint32_t> doc_impl::list_insert_container(std::uint32_t c, std::size
   if (containers_[c]->depth + 1 > max_depth) {
     return make_error(errc::capacity_exceeded, "containers nest at most 100 deep");
   }
+  // The insert's own checks come first (see map_set_container).
+  if (!containers_[c]->seq->fits(1, 1)) return containers_[c]->seq->capacity_error(1, 1);
   const auto seq = reserve(1);
   if (!seq) return seq.error();
   const std::uint32_t child = new_container(type, container_desc::kind::created, {},
@@ -212,13 +214,17 @@ result<std::uint32_t> doc_impl::list_insert_container(std::uint32_t c, std::size
   return child;
 }
 
-result<void> doc_impl::map_write_cell(std::uint32_t c, std::uint32_t key,
-                                      std::optional<cell> v) {
-  const auto seq = reserve(1);
-  if (!seq) return seq.error();
+result<seq_t> doc_impl::reserve_write() {
   if (lamport_ >= std::numeric_limits<std::uint64_t>::max() - 1) {
     return make_error(errc::seq_exhausted, "the Lamport clock is exhausted");
   }
+  return reserve(1);
+}
+
+result<void> doc_impl::map_write_cell(std::uint32_t c, std::uint32_t key,
+                                      std::optional<cell> v) {
+  const auto seq = reserve_write();
+  if (!seq) return seq.error();
   txn_scope scope(*this);
   touch* tc = touch_of(c);
   map_state& m = *containers_[c]->map;
@@ -279,7 +285,9 @@ result<std::uint32_t> doc_impl::map_set_container(std::uint32_t c, std::string_v
   if (containers_[c]->depth + 1 > max_depth) {
     return make_error(errc::capacity_exceeded, "containers nest at most 100 deep");
   }
-  const auto seq = reserve(1);
+  // Every check the write makes comes first: once the child exists, the
+  // write cannot fail and leave it behind under an op id never used.
+  const auto seq = reserve_write();
   if (!seq) return seq.error();
   const std::uint32_t child = new_container(type, container_desc::kind::created, {},
                                             op_id{replica_, *seq}, c);
@@ -303,7 +311,7 @@ result<std::uint32_t> doc_impl::map_get_or_create(std::uint32_t c, std::string_v
   if (containers_[c]->depth + 1 > max_depth) {
     return make_error(errc::capacity_exceeded, "containers nest at most 100 deep");
   }
-  if (const auto seq = reserve(1); !seq) return seq.error();
+  if (const auto seq = reserve_write(); !seq) return seq.error();
   std::uint32_t child = find_derived(c, key, type);
   if (child == no_container) {
     child = new_container(type, container_desc::kind::derived, std::string(key), {}, c);

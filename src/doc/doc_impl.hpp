@@ -263,6 +263,9 @@ class doc_impl {
 
   // Local op plumbing.
   result<seq_t> reserve(std::uint64_t n);  // checks seq space and max_ops
+  // reserve_write is reserve(1) for a map or register write, which also
+  // needs a Lamport time.
+  result<seq_t> reserve_write();
   // record adds ops [seq, seq + n) of `replica` on container `c` to the
   // version and the op log; `local` as in log_entry.
   void record(std::uint32_t c, replica_id replica, seq_t seq, std::uint32_t n,

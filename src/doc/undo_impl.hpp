@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -59,6 +60,10 @@ class undo_impl {
   std::int64_t now() const;
   std::vector<saved_cursor> capture() const;
   result<bool> pop(std::deque<step>& from, mode m);
+  // note keeps the first error of the step being reverted.
+  void note(const result<void>& r) {
+    if (!r && !failed_) failed_ = r.error();
+  }
   void revert(const undo_record& r);
   void revert_insert(const undo_record& r);
   void revert_delete(const undo_record& r);
@@ -81,6 +86,7 @@ class undo_impl {
   // redone_ maps an element an undo or redo re-inserted to its new copy, so
   // that older steps naming the original reach the copy.
   absl::flat_hash_map<op_id, op_id> redone_;
+  std::optional<error> failed_;
 };
 
 }  // namespace weft::internal

@@ -95,7 +95,8 @@ result<bool> undo_impl::pop(std::deque<step>& from, mode m) {
   mode_ = m;
   d_->begin(m == mode::undoing ? origin::undo() : origin::redo());
   try {
-    for (auto it = s.records.rbegin(); it != s.records.rend(); ++it) revert(*it);
+    failed_.reset();
+    for (auto it = s.records.rbegin(); it != s.records.rend() && !failed_; ++it) revert(*it);
   } catch (...) {
     d_->commit();
     mode_ = mode::normal;
@@ -106,6 +107,9 @@ result<bool> undo_impl::pop(std::deque<step>& from, mode m) {
   // The next local edit starts a step of its own.
   stopped_ = true;
   cursors_ = std::move(s.cursors);
+  // A revert op that is refused (the document is full) stops the step
+  // there; what was reverted before it is committed like any edit.
+  if (failed_) return *std::move(failed_);
   return true;
 }
 
@@ -130,15 +134,15 @@ void undo_impl::revert(const undo_record& r) {
       if (!ours) return;
       if (!r.previous && live.empty()) return;
       const op_id write{d_->replica_, d_->next_seq(d_->replica_)};
-      if (d_->map_write_cell(r.container, r.key, r.previous) && r.previous) {
-        redone_[r.previous_id] = write;
-      }
+      const auto done = d_->map_write_cell(r.container, r.key, r.previous);
+      note(done);
+      if (done && r.previous) redone_[r.previous_id] = write;
       return;
     }
     case undo_record::kind::counter_add:
-      (void)d_->counter_increment(r.container,
+      note(d_->counter_increment(r.container,
                             static_cast<std::int64_t>(0 - static_cast<std::uint64_t>(r.amount)),
-                            /*wrap=*/true);
+                            /*wrap=*/true));
       return;
   }
 }
@@ -160,7 +164,8 @@ void undo_impl::revert_insert(const undo_record& r) {
   while (end > 0) {
     std::size_t begin = end - 1;
     while (begin > 0 && positions[begin - 1] + 1 == positions[begin]) --begin;
-    (void)d_->seq_erase(r.container, positions[begin], end - begin);
+    note(d_->seq_erase(r.container, positions[begin], end - begin));
+    if (failed_) return;
     end = begin;
   }
 }
@@ -202,10 +207,11 @@ void undo_impl::revert_delete(const undo_record& r) {
       }
     }
     op_id first;
-    if (d_->seq_insert_cells(r.container, elements[begin].pos, utf8, cells, &first)) {
-      for (std::size_t i = begin; i < end; ++i) {
-        redone_[elements[i].id] = op_id{first.replica, first.seq + (i - begin)};
-      }
+    const auto done = d_->seq_insert_cells(r.container, elements[begin].pos, utf8, cells, &first);
+    note(done);
+    if (!done) return;
+    for (std::size_t i = begin; i < end; ++i) {
+      redone_[elements[i].id] = op_id{first.replica, first.seq + (i - begin)};
     }
     end = begin;
   }

@@ -1125,6 +1125,35 @@ TEST_CASE("doc: capacity limits refuse edits and deltas whole") {
   require_sound(p);
 }
 
+TEST_CASE("doc: a refused nested write leaves no container behind") {
+  // A peer's write at the top of the Lamport range leaves this replica one
+  // write; the next map write is refused.
+  doc d(kA);
+  ok(d.apply(doc_delta{{root(container_type::map, "m")},
+                       {doc_op{0, write(op_id{kB, 0}, std::numeric_limits<std::uint64_t>::max() - 2,
+                                        "k", delta_value{std::int64_t{1}})}}}));
+  auto m = d.get_map("m");
+  ok(m.set("x", 1));
+  const std::string json = d.to_json();
+  const version_vector v = d.version();
+  const auto made = m.set_text("t");
+  REQUIRE_FALSE(made);
+  CHECK(made.code() == errc::seq_exhausted);
+  CHECK_FALSE(m.get_or_create_list("l"));
+  CHECK(d.to_json() == json);
+  CHECK(d.version() == v);
+  require_sound(d);
+  // The op id the refused write would have taken goes to the next edit,
+  // which makes a container of its own.
+  auto list = d.get_list("l");
+  auto inner = take(list.insert_text(0));
+  ok(inner.insert(0, "ok"));
+  CHECK(list.get(0)->as_container() == weft::container(inner));
+  CHECK(json == R"({"m":{"k":1,"x":1}})");
+  CHECK(d.to_json() == R"({"l":["ok"],"m":{"k":1,"x":1}})");
+  require_sound(d);
+}
+
 TEST_CASE("doc: memory_usage grows with content") {
   doc d(kA);
   const std::size_t empty = d.memory_usage();

@@ -690,6 +690,24 @@ TEST_CASE("undo: three steps undone and redone pass through the same states") {
   CHECK(b.to_json() == states[3]);
 }
 
+TEST_CASE("undo: a revert the document has no room for reports the error") {
+  weft::doc_options opts;
+  opts.max_ops = 10;
+  doc a(kA, opts);
+  fake_clock clock;
+  undo_manager um(a, with_clock(clock));
+  auto t = a.get_text("t");
+  ok(t.insert(0, "hello"));
+  clock.later();
+  ok(t.erase(0, 5));  // 10 ops: the document is full
+  const auto r = um.undo();
+  REQUIRE_FALSE(r);
+  CHECK(r.code() == errc::capacity_exceeded);
+  CHECK(t.to_string().empty());
+  CHECK_FALSE(a.in_transaction());
+  require_sound(a);
+}
+
 TEST_CASE("undo: nothing to undo is not an error") {
   doc a(kA);
   undo_manager um(a);
