@@ -34,6 +34,10 @@ std::string_view errc_name(errc code) noexcept {
       return "not_char_boundary";
     case errc::corrupted:
       return "corrupted";
+    case errc::unsupported:
+      return "unsupported";
+    case errc::too_large:
+      return "too_large";
   }
   // errc_name can see a value outside the enumerators when a code is decoded
   // from a newer peer, so this is not an invariant violation.

@@ -18,6 +18,7 @@ set(WEFT_SOURCES
   src/doc/doc_edits.cpp
   src/doc/doc_events.cpp
   src/doc/doc_impl.cpp
+  src/doc/doc_snapshot.cpp
   src/doc/json.cpp
   src/doc/list_ref.cpp
   src/doc/map_ref.cpp
@@ -31,4 +32,9 @@ set(WEFT_SOURCES
   src/internal/sequence_tree.cpp
   src/internal/utf8.cpp
   src/wire/column.cpp
+  src/wire/delta_decode.cpp
+  src/wire/delta_encode.cpp
+  src/wire/envelope.cpp
+  src/wire/snapshot.cpp
+  src/wire/wire.cpp
 )

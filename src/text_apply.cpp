@@ -324,9 +324,9 @@ result<std::vector<text_change>> text_impl::apply(const text_delta& delta) {
   std::vector<text_change> changes;
   for (const text_op_run& run : planner.plan()) {
     if (const auto* ins = std::get_if<text_insert_run>(&run)) {
-      integrate_insert(*ins, changes);
+      integrate_insert(*ins, &changes);
     } else {
-      integrate_delete(std::get<text_delete_run>(run), changes);
+      integrate_delete(std::get<text_delete_run>(run), &changes);
     }
   }
   pending_ops_ -= consumed_ops;
@@ -378,7 +378,7 @@ bool text_impl::has_inserts(replica_id replica, seq_t begin, seq_t end) const {
   return covered == end - begin;
 }
 
-void text_impl::integrate_insert(const text_insert_run& run, std::vector<text_change>& out) {
+void text_impl::integrate_insert(const text_insert_run& run, std::vector<text_change>* out) {
   const auto counts = validate_utf8(run.content);
   WEFT_ASSERT(counts.has_value(), "planned insert lost its validation");
   const auto len = static_cast<std::uint32_t>(counts->code_points);
@@ -391,21 +391,21 @@ void text_impl::integrate_insert(const text_insert_run& run, std::vector<text_ch
   const auto off = static_cast<std::uint32_t>(content_.size());
   ids_.append(run.id.replica, run.id.seq, len);
   content_.append(run.content);
-  const seq_change c = seq_.integrate(lv, len, width, origin_left, origin_right);
+  const seq_change c = seq_.integrate(lv, len, width, origin_left, origin_right, out != nullptr);
   log_.add_insert(lv, len, origin_left, origin_right, off,
                   static_cast<std::uint32_t>(run.content.size()));
-  out.push_back(text_change{text_change::kind::insert, c.pos, c.len, c.width_pos,
-                            c.width, run.content});
+  if (out == nullptr) return;
+  out->push_back(text_change{text_change::kind::insert, c.pos, c.len, c.width_pos,
+                             c.width, run.content});
 }
 
-void text_impl::integrate_delete(const text_delete_run& run, std::vector<text_change>& out) {
+void text_impl::integrate_delete(const text_delete_run& run, std::vector<text_change>* out) {
   const auto n = static_cast<std::uint32_t>(run.length);
   const seq_t lo = run.backward ? run.target.seq - (run.length - 1) : run.target.seq;
   std::vector<lv_span> targets;
   ids_.lv_spans(run.target.replica, lo, lo + run.length, targets);
   lv_t op = ids_.next_lv();
   ids_.append(run.id.replica, run.id.seq, n);
-  std::vector<seq_change> erased;
   if (run.backward) {
     for (auto it = targets.rbegin(); it != targets.rend(); ++it) {
       log_.add_delete(op, it->end - it->begin, it->end - 1, true);
@@ -417,10 +417,15 @@ void text_impl::integrate_delete(const text_delete_run& run, std::vector<text_ch
       op += s.end - s.begin;
     }
   }
-  for (const lv_span& s : targets) seq_.erase_lvs(s.begin, s.end, erased);
+  if (out == nullptr) {
+    for (const lv_span& s : targets) seq_.erase_lvs(s.begin, s.end, nullptr);
+    return;
+  }
+  std::vector<seq_change> erased;
+  for (const lv_span& s : targets) seq_.erase_lvs(s.begin, s.end, &erased);
   for (const seq_change& c : erased) {
-    out.push_back(text_change{text_change::kind::erase, c.pos, c.len, c.width_pos,
-                              c.width, {}});
+    out->push_back(text_change{text_change::kind::erase, c.pos, c.len, c.width_pos,
+                               c.width, {}});
   }
 }
 

@@ -92,9 +92,10 @@ class text_impl {
   void erase_with(op_id first, std::uint32_t pos, std::uint32_t len,
                   std::vector<lv_span>& erased);
   // integrate_insert and integrate_delete integrate a remote run that the
-  // owner planned (see apply_planner), appending what became visible.
-  void integrate_insert(const text_insert_run& run, std::vector<text_change>& out);
-  void integrate_delete(const text_delete_run& run, std::vector<text_change>& out);
+  // owner planned (see apply_planner), appending what became visible to
+  // `out` (null: nobody asks, and positions are not worked out).
+  void integrate_insert(const text_insert_run& run, std::vector<text_change>* out);
+  void integrate_delete(const text_delete_run& run, std::vector<text_change>* out);
   // append_runs appends, in lv order, the runs holding ops [begin, end) of
   // `replica` that this text has.
   void append_runs(replica_id replica, seq_t begin, seq_t end,

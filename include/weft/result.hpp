@@ -36,6 +36,8 @@ enum class errc : std::uint8_t {
   malformed,           // a delta violates the protocol (bad origins, etc.)
   not_char_boundary,   // a UTF-16 offset splits a surrogate pair
   corrupted,           // internal state violates an invariant (checkers)
+  unsupported,         // bytes from a newer format (version, codec, kind)
+  too_large,           // input exceeds a configured limit (decode_limits)
 };
 
 // errc_name returns a stable, lower-case identifier for `code`.

@@ -24,6 +24,7 @@
 #include "weft/origin.hpp"         // IWYU pragma: export
 #include "weft/register_ref.hpp"   // IWYU pragma: export
 #include "weft/result.hpp"         // IWYU pragma: export
+#include "weft/snapshot.hpp"       // IWYU pragma: export
 #include "weft/subscription.hpp"   // IWYU pragma: export
 #include "weft/text.hpp"           // IWYU pragma: export
 #include "weft/text_change.hpp"    // IWYU pragma: export
@@ -33,5 +34,6 @@
 #include "weft/value.hpp"          // IWYU pragma: export
 #include "weft/version.hpp"        // IWYU pragma: export
 #include "weft/version_vector.hpp" // IWYU pragma: export
+#include "weft/wire.hpp"           // IWYU pragma: export
 
 #endif  // WEFT_WEFT_HPP_

@@ -674,7 +674,7 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
     std::uint32_t local = 0;
     changes.clear();
     if (const auto* ins = std::get_if<text_insert_run>(&p.op->op)) {
-      st.seq->integrate_insert(*ins, changes);
+      st.seq->integrate_insert(*ins, t != nullptr ? &changes : nullptr);
       for (const text_change& ch : changes) note_text_change(t, ch);
     } else if (const auto* del = std::get_if<text_delete_run>(&p.op->op)) {
       if (st.nested > 0) {
@@ -683,7 +683,7 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
         st.seq->ids().lv_spans(del->target.replica, lo, lo + del->length, scratch_);
         unref_erased(c, scratch_);
       }
-      st.seq->integrate_delete(*del, changes);
+      st.seq->integrate_delete(*del, t != nullptr ? &changes : nullptr);
       for (const text_change& ch : changes) {
         if (st.type == container_type::text) {
           note_text_change(t, ch);
@@ -703,7 +703,7 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
           ++containers_[slot]->refs;
         }
       }
-      st.seq->integrate_insert(run, changes);
+      st.seq->integrate_insert(run, t != nullptr ? &changes : nullptr);
       for (const text_change& ch : changes) note_list_insert(t, c, ch.pos, ch.len, first_value);
     } else if (const auto* w = std::get_if<map_write>(&p.op->op)) {
       lamport_ = std::max(lamport_, w->lamport);

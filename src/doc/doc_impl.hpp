@@ -235,6 +235,13 @@ class doc_impl {
   seq_t next_seq(replica_id r) const { return r == replica_ ? own_next_ : version_.get(r); }
   doc_delta delta_since(const version_vector& since) const;
   result<void> apply(const doc_delta& delta, const weft::origin& o);
+  // snapshot_ops sets `ops` to every integrated op in canonical form (by
+  // replica and seq, runs merged as far as they go, the container table in
+  // order of first use), so that equal states give equal deltas, and
+  // `pending` to the ops still waiting, likewise. With `state_only`, deleted
+  // list elements and overwritten map writes lose their scalar values (the
+  // encoder leaves out deleted text).
+  void snapshot_ops(bool state_only, doc_delta& ops, doc_delta& pending) const;
   std::uint64_t pending_ops() const noexcept { return pending_count_; }
   std::uint64_t op_count() const noexcept { return op_count_; }
 

@@ -314,7 +314,7 @@ void sequence::erase_local(std::uint32_t pos, std::uint32_t len,
   }
 }
 
-void sequence::erase_lvs(lv_t begin, lv_t end, std::vector<seq_change>& out) {
+void sequence::erase_lvs(lv_t begin, lv_t end, std::vector<seq_change>* out) {
   ++epoch_;
   lv_t lv = begin;
   while (lv < end) {
@@ -322,17 +322,21 @@ void sequence::erase_lvs(lv_t begin, lv_t end, std::vector<seq_change>& out) {
     const seq_item& it = c.leaf->items[c.idx];
     const std::uint32_t k = std::min<std::uint32_t>(end - lv, it.len() - c.off);
     if (!it.deleted()) {
-      const seq_metrics before = rank_of(c);
-      const std::uint32_t w = item_width(it, c.off, k);
-      delete_in_item(c, k);
-      out.push_back(seq_change{false, before.vis, before.width, k, w, lv});
+      if (out == nullptr) {
+        delete_in_item(c, k);
+      } else {
+        const seq_metrics before = rank_of(c);
+        const std::uint32_t w = item_width(it, c.off, k);
+        delete_in_item(c, k);
+        out->push_back(seq_change{false, before.vis, before.width, k, w, lv});
+      }
     }
     lv += k;
   }
 }
 
 seq_change sequence::integrate(lv_t lv, std::uint32_t len, std::uint32_t width,
-                               lv_t origin_left, lv_t origin_right) {
+                               lv_t origin_left, lv_t origin_right, bool report) {
   ++epoch_;
   // The element right after the left origin. Without concurrency it is the
   // right origin and the run goes between them: no scan, no ranks.
@@ -400,6 +404,7 @@ seq_change sequence::integrate(lv_t lv, std::uint32_t len, std::uint32_t width,
     }
   }
   const cursor placed = place_at(at, lv, len, width, origin_left, origin_right);
+  if (!report) return seq_change{true, 0, 0, len, width, lv};
   const seq_metrics before = rank_of(placed);
   return seq_change{true, before.vis, before.width, len, width, lv};
 }

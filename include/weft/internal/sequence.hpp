@@ -113,13 +113,14 @@ class sequence {
   void erase_local(std::uint32_t pos, std::uint32_t len, std::vector<lv_span>& out);
 
   // integrate places remote elements [lv, lv + len) by FugueMax and
-  // returns the change it made visible.
+  // returns the change it made visible (its position only when `report`:
+  // finding it costs a climb to the root).
   seq_change integrate(lv_t lv, std::uint32_t len, std::uint32_t width,
-                       lv_t origin_left, lv_t origin_right);
+                       lv_t origin_left, lv_t origin_right, bool report = true);
 
   // erase_lvs deletes elements [begin, end) (already integrated), appending
-  // each stretch that was visible until now to `out`.
-  void erase_lvs(lv_t begin, lv_t end, std::vector<seq_change>& out);
+  // each stretch that was visible until now to `out` (unless null).
+  void erase_lvs(lv_t begin, lv_t end, std::vector<seq_change>* out);
 
   // lv_at returns the lv of the visible element at `pos` (< size()).
   lv_t lv_at(std::uint32_t pos) const;

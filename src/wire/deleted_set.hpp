@@ -1,0 +1,97 @@
+// Copyright 2026 The weft Authors. MIT License.
+//
+// -----------------------------------------------------------------------------
+// File: wire/deleted_set.hpp
+// -----------------------------------------------------------------------------
+//
+// deleted_set collects the ids a delta's delete runs target, so that a
+// state-only snapshot can leave out what deleted characters held: encoder
+// and decoder derive the same set from the same delete runs, and the bytes
+// need not say which characters are gone.
+
+#ifndef WEFT_SRC_WIRE_DELETED_SET_HPP_
+#define WEFT_SRC_WIRE_DELETED_SET_HPP_
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "weft/doc_delta.hpp"
+
+namespace weft::internal {
+
+class deleted_set {
+ public:
+  // add records the targets of one delete run.
+  void add(const text_delete_run& d) {
+    const seq_t lo = d.backward ? d.target.seq - (d.length - 1) : d.target.seq;
+    ranges_[d.target.replica].emplace_back(lo, lo + d.length);
+  }
+
+  // finish sorts and merges; call once after the last add.
+  void finish() {
+    for (auto& [r, v] : ranges_) {
+      std::sort(v.begin(), v.end());
+      std::size_t out = 0;
+      for (const auto& x : v) {
+        if (out > 0 && x.first <= v[out - 1].second) {
+          v[out - 1].second = std::max(v[out - 1].second, x.second);
+        } else {
+          v[out++] = x;
+        }
+      }
+      v.resize(out);
+    }
+  }
+
+  bool empty() const noexcept { return ranges_.empty(); }
+
+  // segments calls fn(length, deleted) for alternating stretches of ops
+  // [id, id + n), in seq order.
+  template <class F>
+  void segments(op_id id, std::uint64_t n, F&& fn) const {
+    const auto it = ranges_.find(id.replica);
+    if (it == ranges_.end()) {
+      fn(n, false);
+      return;
+    }
+    const auto& v = it->second;
+    seq_t at = id.seq;
+    const seq_t end = id.seq + n;
+    auto r = std::upper_bound(v.begin(), v.end(), std::make_pair(at, ~seq_t{0}));
+    if (r != v.begin() && std::prev(r)->second > at) --r;
+    while (at < end) {
+      if (r == v.end() || r->first >= end) {
+        fn(end - at, false);
+        return;
+      }
+      if (r->first > at) {
+        fn(r->first - at, false);
+        at = r->first;
+      }
+      const seq_t stop = std::min(end, r->second);
+      fn(stop - at, true);
+      at = stop;
+      ++r;
+    }
+  }
+
+ private:
+  absl::flat_hash_map<replica_id, std::vector<std::pair<seq_t, seq_t>>> ranges_;
+};
+
+// deleted_in collects the delete runs of `d`.
+inline deleted_set deleted_in(const doc_delta& d) {
+  deleted_set s;
+  for (const doc_op& op : d.ops) {
+    if (const auto* del = std::get_if<text_delete_run>(&op.op)) s.add(*del);
+  }
+  s.finish();
+  return s;
+}
+
+}  // namespace weft::internal
+
+#endif  // WEFT_SRC_WIRE_DELETED_SET_HPP_

@@ -1,0 +1,93 @@
+// Copyright 2026 The weft Authors. MIT License.
+//
+// -----------------------------------------------------------------------------
+// File: wire/snapshot.cpp
+// -----------------------------------------------------------------------------
+
+#include "weft/snapshot.hpp"
+
+#include <utility>
+
+#include "doc/doc_impl.hpp"
+#include "fmt/format.h"
+#include "wire/delta_codec.hpp"
+#include "wire/envelope.hpp"
+
+namespace weft {
+
+std::vector<std::uint8_t> save(const doc& d, const save_options& options) {
+  const bool state_only = options.kind == snapshot_kind::state_only;
+  doc_delta ops, pending;
+  d.impl().snapshot_ops(state_only, ops, pending);
+
+  flatbuffers::FlatBufferBuilder b(1024 + ops.ops.size() * 8);
+  const auto id = b.CreateString(d.id());
+  const auto version = internal::build_version(b, d.version());
+  const auto ops_t = internal::build_delta(b, ops, state_only);
+  const auto pending_t = pending.empty() ? flatbuffers::Offset<internal::wire::delta>()
+                                         : internal::build_delta(b, pending);
+  const auto snap = internal::wire::Createsnapshot(
+      b, id,
+      state_only ? internal::wire::snapshot_kind::state_only : internal::wire::snapshot_kind::full,
+      version, ops_t, pending_t);
+  return internal::seal(b, internal::wire::payload::snapshot, snap.Union(), options.encoding);
+}
+
+result<doc> load(std::span<const std::uint8_t> bytes, replica_id replica, doc_options options,
+                 const decode_limits& limits) {
+  auto env = internal::open(bytes, limits);
+  if (!env) return env.error();
+  const auto* snap = (*env)->payload_as_snapshot();
+  if (snap == nullptr) {
+    return make_error(errc::malformed, fmt::format("expected a snapshot, got payload type {}",
+                                                   static_cast<int>((*env)->payload_type())));
+  }
+  const auto kind = snap->kind();
+  if (kind != internal::wire::snapshot_kind::full &&
+      kind != internal::wire::snapshot_kind::state_only) {
+    return make_error(errc::unsupported,
+                      fmt::format("snapshot kind {} is unknown", static_cast<int>(kind)));
+  }
+  if (snap->version() == nullptr || snap->ops() == nullptr) {
+    return make_error(errc::malformed, "snapshot without a version or ops");
+  }
+  auto version = internal::read_version(*snap->version());
+  if (!version) return version.error();
+  auto ops = internal::read_delta(*snap->ops(), limits);
+  if (!ops) return ops.error();
+  doc_delta pending;
+  if (snap->pending() != nullptr) {
+    auto p = internal::read_delta(*snap->pending(), limits);
+    if (!p) return p.error();
+    pending = std::move(*p);
+  }
+  const std::string_view id =
+      snap->doc_id() == nullptr ? std::string_view() : snap->doc_id()->string_view();
+  if (id.size() > limits.max_string_bytes) {
+    return make_error(errc::too_large, "snapshot doc id exceeds the string limit");
+  }
+  if (!options.id.empty() && options.id != id) {
+    return make_error(errc::invalid_argument,
+                      fmt::format("snapshot is of document '{}', not '{}'", id, options.id));
+  }
+  if (options.id.empty()) options.id.assign(id);
+  if (options.id.empty()) {
+    return make_error(errc::malformed, "snapshot without a document id");
+  }
+
+  doc out(replica, std::move(options));
+  WEFT_TRY(out.impl().apply(*ops, origin::remote()));
+  if (out.pending_ops() != 0) {
+    return make_error(errc::malformed,
+                      "snapshot ops depend on ops it does not hold (they belong in pending)");
+  }
+  if (!pending.empty()) WEFT_TRY(out.impl().apply(pending, origin::remote()));
+  if (out.version() != *version) {
+    return make_error(errc::malformed,
+                      fmt::format("snapshot declares version {} but its ops make {}",
+                                  version->to_string(), out.version().to_string()));
+  }
+  return out;
+}
+
+}  // namespace weft
