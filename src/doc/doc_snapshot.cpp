@@ -159,7 +159,8 @@ void doc_impl::snapshot_ops(bool state_only, doc_delta& ops, doc_delta& pending)
     return it->second;
   };
   for (const auto& [r, by_seq] : pending_) {
-    for (const auto& [s, p] : by_seq) {
+    for (const auto& entry : by_seq) {
+      const pending_op& p = entry.second;  // lambdas cannot capture bindings
       doc_op op = p.op;
       op.container = slot_of(slot_of, *p.table, op.container);
       auto remap = [&](delta_value& v) {
