@@ -86,19 +86,20 @@ bool merge_into(doc_op& a, std::uint64_t& na, doc_op& b, std::uint64_t& nb) {
 // merge_runs merges neighbouring runs of `ops` (sorted by replica and seq)
 // as far as they go, and writes single-op delete runs as forward.
 void merge_runs(std::vector<doc_op>& ops) {
-  std::vector<doc_op> out;
-  std::vector<std::uint64_t> sizes;
-  out.reserve(ops.size());
-  for (doc_op& op : ops) {
+  std::size_t w = 0;  // ops[0, w) are done
+  std::uint64_t last = 0;  // ops in ops[w - 1]
+  for (std::size_t r = 0; r < ops.size(); ++r) {
+    doc_op& op = ops[r];
     std::uint64_t n = op_size(op);
     if (auto* d = std::get_if<text_delete_run>(&op.op); d != nullptr && d->length == 1) {
       d->backward = false;
     }
-    if (!out.empty() && merge_into(out.back(), sizes.back(), op, n)) continue;
-    out.push_back(std::move(op));
-    sizes.push_back(n);
+    if (w > 0 && merge_into(ops[w - 1], last, op, n)) continue;
+    if (w != r) ops[w] = std::move(op);
+    ++w;
+    last = n;
   }
-  ops = std::move(out);
+  ops.resize(w);
 }
 
 }  // namespace
@@ -111,6 +112,13 @@ void doc_impl::snapshot_ops(bool state_only, doc_delta& ops, doc_delta& pending)
   std::vector<std::pair<replica_id, const std::vector<std::uint32_t>*>> replicas;
   for (const auto& [r, list] : log_by_replica_) replicas.emplace_back(r, &list);
   std::sort(replicas.begin(), replicas.end());
+  std::size_t runs = 0;  // an upper bound, so that ops never reallocate
+  for (const auto& st : containers_) {
+    if (st->seq) runs += st->seq->log().inserts().size() + st->seq->log().deletes().size();
+    if (st->map) runs += st->map->records.size();
+    runs += st->adds.size();
+  }
+  ops.ops.reserve(runs + log_.size());
   absl::flat_hash_map<std::uint32_t, std::uint32_t> table;
   for (const auto& [r, list] : replicas) {
     for (const std::uint32_t i : *list) append_entry(log_[i], log_[i].seq, ops, table);

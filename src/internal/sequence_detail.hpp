@@ -36,6 +36,15 @@ class lv_index {
     // Fresh lvs beyond the last key already map to the last entry's leaf:
     // the common case of a replica typing into one place costs nothing.
     if (!map_.empty() && begin >= tail_key_ && tail_ == leaf) return;
+    if (!map_.empty() && begin > tail_key_ && end >= limit) {
+      // Fresh lvs past the last key, with nothing after them to keep: one
+      // entry appended at the end (remote runs landing all over the
+      // document, as when loading a snapshot).
+      map_.emplace_hint(map_.end(), begin, leaf);
+      tail_key_ = begin;
+      tail_ = leaf;
+      return;
+    }
     assign_slow(begin, end, leaf, limit);
     auto last = std::prev(map_.end());
     tail_key_ = last->first;
@@ -51,20 +60,22 @@ class lv_index {
 
  private:
   void assign_slow(lv_t begin, lv_t end, leaf_node* leaf, lv_t limit) {
+    // One descent; the keys inside [begin, end] are few (the pieces of one
+    // run), so the rest is stepping.
     auto next = map_.upper_bound(begin);
     if (next != map_.begin() && std::prev(next)->second == leaf &&
         (next == map_.end() || next->first >= end)) {
       return;  // already so
     }
+    auto first = next;  // first key >= begin
+    if (first != map_.begin() && std::prev(first)->first == begin) --first;
+    auto past = next;  // first key > end
+    while (past != map_.end() && past->first <= end) ++past;
     // What governs `end` must keep governing it. Nothing may, while a copy
     // is being built out of lv order.
     leaf_node* after = nullptr;
-    if (end < limit) {
-      auto gov = map_.upper_bound(end);
-      if (gov != map_.begin()) after = std::prev(gov)->second;
-    }
-    map_.erase(map_.lower_bound(begin), map_.upper_bound(end));
-    auto at = map_.lower_bound(begin);
+    if (end < limit && past != map_.begin()) after = std::prev(past)->second;
+    auto at = map_.erase(first, past);
     if (at == map_.begin() || std::prev(at)->second != leaf) {
       at = map_.emplace_hint(at, begin, leaf);
       ++at;

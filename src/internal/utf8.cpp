@@ -100,11 +100,22 @@ std::size_t utf8_utf16_units(std::string_view s, std::size_t n) noexcept {
 }
 
 std::size_t utf8_count_code_points(std::string_view s) noexcept {
-  std::size_t n = 0;
-  for (const char ch : s) {
-    n += !utf8_is_continuation(static_cast<unsigned char>(ch));
+  // Eight bytes at a time: a continuation byte has bit 7 set and bit 6
+  // clear, so shifting the inverted word left by one lines "bit 6 clear" up
+  // with bit 7 of the same byte.
+  constexpr std::uint64_t high = 0x8080808080808080ull;
+  std::size_t continuations = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, sizeof w);
+    // One bit per continuation byte, moved to bit 0 of its byte, then all
+    // eight bytes summed by a multiply (no popcount instruction needed).
+    const std::uint64_t marks = (w & (~w << 1) & high) >> 7;
+    continuations += static_cast<std::size_t>((marks * 0x0101010101010101ull) >> 56);
   }
-  return n;
+  for (; i < s.size(); ++i) continuations += utf8_is_continuation(static_cast<unsigned char>(s[i]));
+  return s.size() - continuations;
 }
 
 std::optional<std::size_t> utf8_prefix_for_utf16(std::string_view s,

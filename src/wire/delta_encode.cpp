@@ -89,7 +89,9 @@ class delta_encoder {
   std::vector<std::uint64_t> origin_replicas_, origin_seqs_;
   std::vector<std::uint64_t> delete_replicas_, delete_seqs_;
   std::vector<bool> delete_backward_;
-  std::string text_;
+  // Pieces of the text column, copied straight into the builder at the end.
+  std::vector<std::string_view> text_;
+  std::size_t text_bytes_ = 0;
   std::vector<std::uint64_t> value_kinds_;
   byte_writer value_data_, containers_, keys_;
   absl::flat_hash_map<std::string_view, std::uint64_t> key_index_;
@@ -104,24 +106,28 @@ class delta_encoder {
 };
 
 void delta_encoder::collect_replicas() {
+  // Most references name the replica the previous one did: skipping those
+  // keeps the list to sort short.
+  auto add = [&](replica_id r) {
+    const auto v = static_cast<std::uint64_t>(r);
+    if (replicas_.empty() || replicas_.back() != v) replicas_.push_back(v);
+  };
   for (const container_desc& c : d_.containers) {
-    if (c.how == container_desc::kind::created) {
-      replicas_.push_back(static_cast<std::uint64_t>(c.creator.replica));
-    }
+    if (c.how == container_desc::kind::created) add(c.creator.replica);
   }
   for (const doc_op& op : d_.ops) {
     std::visit(
         [&](const auto& r) {
           using T = std::decay_t<decltype(r)>;
-          replicas_.push_back(static_cast<std::uint64_t>(r.id.replica));
+          add(r.id.replica);
           if constexpr (std::is_same_v<T, text_insert_run> ||
                         std::is_same_v<T, list_insert_run>) {
-            if (r.origin_left) replicas_.push_back(static_cast<std::uint64_t>(r.origin_left->replica));
-            if (r.origin_right) replicas_.push_back(static_cast<std::uint64_t>(r.origin_right->replica));
+            if (r.origin_left) add(r.origin_left->replica);
+            if (r.origin_right) add(r.origin_right->replica);
           } else if constexpr (std::is_same_v<T, text_delete_run>) {
-            replicas_.push_back(static_cast<std::uint64_t>(r.target.replica));
+            add(r.target.replica);
           } else if constexpr (std::is_same_v<T, map_write>) {
-            for (const op_id& p : r.preds) replicas_.push_back(static_cast<std::uint64_t>(p.replica));
+            for (const op_id& p : r.preds) add(p.replica);
           }
         },
         op.op);
@@ -216,12 +222,16 @@ flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBui
       lengths_.push_back(n);
       put_origins(ins->id, n, ins->origin_left, ins->origin_right);
       if (deleted.empty()) {
-        text_ += ins->content;
+        text_.push_back(ins->content);
+        text_bytes_ += ins->content.size();
       } else {
         std::string_view rest(ins->content);
         deleted.segments(ins->id, n, [&](std::uint64_t len, bool gone) {
           const std::size_t bytes = utf8_advance(rest, static_cast<std::size_t>(len));
-          if (!gone) text_ += rest.substr(0, bytes);
+          if (!gone) {
+            text_.push_back(rest.substr(0, bytes));
+            text_bytes_ += bytes;
+          }
           rest.remove_prefix(bytes);
         });
       }
@@ -300,9 +310,15 @@ flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBui
   const auto delete_replicas = rle(delete_replicas_);
   const auto delete_seqs = rle(delete_seqs_);
   const auto delete_backward = bools(delete_backward_);
-  const auto text = text_.empty() ? flatbuffers::Offset<flatbuffers::Vector<std::uint8_t>>()
-                                  : b.CreateVector(reinterpret_cast<const std::uint8_t*>(text_.data()),
-                                                   text_.size());
+  flatbuffers::Offset<flatbuffers::Vector<std::uint8_t>> text;
+  if (text_bytes_ > 0) {
+    std::uint8_t* at = nullptr;
+    text = b.CreateUninitializedVector(text_bytes_, &at);
+    for (const std::string_view piece : text_) {
+      std::memcpy(at, piece.data(), piece.size());
+      at += piece.size();
+    }
+  }
   const auto value_kinds = rle(value_kinds_);
   const auto value_data = vec(value_data_.bytes());
   const auto keys = vec(keys_.bytes());

@@ -64,6 +64,28 @@ TEST_CASE("utf8: malformed input is rejected") {
   }
 }
 
+TEST_CASE("utf8: counting code points eight bytes at a time agrees with counting one by one") {
+  // Every length from 0 to 40 and every alignment of multi-byte sequences
+  // across the eight-byte words, on any bytes (the count is defined for
+  // invalid input too: lead bytes).
+  std::uint64_t x = 0x9E3779B97F4A7C15ull;
+  for (int round = 0; round < 200; ++round) {
+    std::string s;
+    const std::size_t n = static_cast<std::size_t>(round % 41);
+    for (std::size_t i = 0; i < n; ++i) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      s.push_back(static_cast<char>(x));
+    }
+    std::size_t want = 0;
+    for (const char c : s) want += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    INFO("round " << round);
+    CHECK(utf8_count_code_points(s) == want);
+  }
+  CHECK(utf8_count_code_points("\xE6\x97\xA5\xE6\x97\xA5\xE6\x97\xA5" "abc") == 6);
+}
+
 TEST_CASE("utf8: advance, UTF-16 units and prefixes agree") {
   const std::string s = "ab\xC3\xA9\xF0\x9F\x98\x80" "cd\xE6\x97\xA5";  // a b é 😀 c d 日
   CHECK(utf8_count_code_points(s) == 7);
