@@ -16,11 +16,16 @@ namespace weft::internal {
 // Varints
 
 void byte_writer::put_uvarint(std::uint64_t v) {
+  // Into a stack buffer first: one append instead of a push_back (with its
+  // capacity check) per byte.
+  std::uint8_t buf[10];
+  std::size_t n = 0;
   while (v >= 0x80) {
-    out_.push_back(static_cast<std::uint8_t>(v | 0x80));
+    buf[n++] = static_cast<std::uint8_t>(v | 0x80);
     v >>= 7;
   }
-  out_.push_back(static_cast<std::uint8_t>(v));
+  buf[n++] = static_cast<std::uint8_t>(v);
+  out_.insert(out_.end(), buf, buf + n);
 }
 
 error byte_reader::fail(std::string_view what) const {

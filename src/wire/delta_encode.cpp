@@ -211,6 +211,11 @@ void delta_encoder::put_containers() {
 flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBuilder& b,
                                                       bool omit_deleted) {
   put_containers();
+  for (auto* column : {&kinds_, &targets_, &replica_of_, &seqs_, &lengths_}) {
+    column->reserve(d_.ops.size());
+  }
+  origin_replicas_.reserve(2 * d_.ops.size());
+  origin_seqs_.reserve(2 * d_.ops.size());
   deleted_set deleted;
   if (omit_deleted) deleted = deleted_in(d_);
   for (const doc_op& op : d_.ops) {

@@ -10,6 +10,7 @@
 
 #include "doc/doc_impl.hpp"
 #include "fmt/format.h"
+#include "weft/internal/utf8.hpp"
 #include "wire/delta_codec.hpp"
 #include "wire/envelope.hpp"
 
@@ -43,11 +44,14 @@ result<doc> load(std::span<const std::uint8_t> bytes, replica_id replica, doc_op
                  const decode_limits& limits) {
   auto env = internal::open(bytes, limits);
   if (!env) return env.error();
-  const auto* snap = (*env)->payload_as_snapshot();
-  if (snap == nullptr) {
-    return make_error(errc::malformed, fmt::format("expected a snapshot, got payload type {}",
-                                                   static_cast<int>((*env)->payload_type())));
+  const auto kind_of = internal::kind_of(env->get());
+  if (!kind_of) return kind_of.error();
+  if (*kind_of != message_kind::snapshot) {
+    return make_error(errc::malformed, fmt::format("expected a snapshot, got message kind {}",
+                                                   static_cast<int>(*kind_of)));
   }
+  const auto* snap = (*env)->payload_as_snapshot();
+  if (snap == nullptr) return make_error(errc::malformed, "envelope names a snapshot but holds none");
   const auto kind = snap->kind();
   if (kind != internal::wire::snapshot_kind::full &&
       kind != internal::wire::snapshot_kind::state_only) {
@@ -56,6 +60,14 @@ result<doc> load(std::span<const std::uint8_t> bytes, replica_id replica, doc_op
   }
   if (snap->version() == nullptr || snap->ops() == nullptr) {
     return make_error(errc::malformed, "snapshot without a version or ops");
+  }
+  const std::string_view id =
+      snap->doc_id() == nullptr ? std::string_view() : snap->doc_id()->string_view();
+  if (id.size() > limits.max_string_bytes) {
+    return make_error(errc::too_large, "snapshot doc id exceeds the string limit");
+  }
+  if (!internal::validate_utf8(id)) {
+    return make_error(errc::invalid_utf8, "snapshot doc id is not valid UTF-8");
   }
   auto version = internal::read_version(*snap->version());
   if (!version) return version.error();
@@ -67,10 +79,8 @@ result<doc> load(std::span<const std::uint8_t> bytes, replica_id replica, doc_op
     if (!p) return p.error();
     pending = std::move(*p);
   }
-  const std::string_view id =
-      snap->doc_id() == nullptr ? std::string_view() : snap->doc_id()->string_view();
-  if (id.size() > limits.max_string_bytes) {
-    return make_error(errc::too_large, "snapshot doc id exceeds the string limit");
+  if (ops->op_count() > limits.max_ops - std::min(limits.max_ops, pending.op_count())) {
+    return make_error(errc::too_large, fmt::format("snapshot holds more than {} ops", limits.max_ops));
   }
   if (!options.id.empty() && options.id != id) {
     return make_error(errc::invalid_argument,

@@ -13,10 +13,18 @@
 namespace weft {
 namespace {
 
-error wrong_kind(const internal::wire::envelope& env, std::string_view want) {
-  return make_error(errc::malformed,
-                    fmt::format("expected a {} message, got payload type {}", want,
-                                static_cast<int>(env.payload_type())));
+// expect checks that `env` carries a `want` message: a payload type this
+// decoder does not know is unsupported (a newer peer), a known other one
+// malformed.
+result<void> expect(const internal::wire::envelope& env, message_kind want) {
+  const auto kind = internal::kind_of(env);
+  if (!kind) return kind.error();
+  if (*kind != want) {
+    return make_error(errc::malformed,
+                      fmt::format("expected a message of kind {}, got kind {}",
+                                  static_cast<int>(want), static_cast<int>(*kind)));
+  }
+  return {};
 }
 
 }  // namespace
@@ -30,8 +38,9 @@ std::vector<std::uint8_t> encode_delta(const doc_delta& delta, const encode_opti
 result<doc_delta> decode_delta(std::span<const std::uint8_t> bytes, const decode_limits& limits) {
   auto env = internal::open(bytes, limits);
   if (!env) return env.error();
+  WEFT_TRY(expect(env->get(), message_kind::delta));
   const auto* t = (*env)->payload_as_delta();
-  if (t == nullptr) return wrong_kind(env->get(), "delta");
+  if (t == nullptr) return make_error(errc::malformed, "envelope names a delta but holds none");
   return internal::read_delta(*t, limits);
 }
 
@@ -45,8 +54,11 @@ result<version_vector> decode_version(std::span<const std::uint8_t> bytes,
                                       const decode_limits& limits) {
   auto env = internal::open(bytes, limits);
   if (!env) return env.error();
+  WEFT_TRY(expect(env->get(), message_kind::version_vector));
   const auto* t = (*env)->payload_as_version_vector();
-  if (t == nullptr) return wrong_kind(env->get(), "version vector");
+  if (t == nullptr) {
+    return make_error(errc::malformed, "envelope names a version vector but holds none");
+  }
   return internal::read_version(*t);
 }
 
