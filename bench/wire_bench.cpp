@@ -14,13 +14,13 @@
 //   load/<trace>/<kind>   weft::load of those bytes (decode, verify, apply)
 //   encode_delta/<trace>  encode_delta of the doc's delta_since({})
 //   decode_delta/<trace>  decode_delta of those bytes
-//   replay/<trace>/string the trace's patches on a plain std::string (UTF-8,
-//                         code point positions): the baseline
+//   replay/<trace>/gap_buffer  the trace's patches on a plain gap buffer
+//                         of code points (bench/gap_buffer.hpp): the floor
 //
 // Counters: bytes = size of the encoding. Every encoding is verified (it
 // loads back to the same JSON and version) before anything is timed. After
 // the run, a summary prints sizes and the save / load times with their
-// ratio to the plain-string replay (CPU time; median with repetitions).
+// ratio to the gap-buffer replay (CPU time; median with repetitions).
 //
 //   build/release/bench/weft_wire_bench --benchmark_repetitions=5
 
@@ -36,6 +36,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench_support.hpp"
+#include "gap_buffer.hpp"
 #include "support/replay.hpp"
 #include "support/trace.hpp"
 #include "weft/doc.hpp"
@@ -47,6 +48,8 @@ namespace {
 using weft::replica_id;
 using weft::testing::trace;
 using weft::bench::fmt;
+using weft::bench::gap_buffer;
+using weft::bench::replay_gap;
 
 [[noreturn]] void die(const std::string& what) {
   std::cerr << "weft_wire_bench: " << what << "\n";
@@ -108,29 +111,6 @@ weft::doc replay_doc(const trace& tr) {
   return d;
 }
 
-// replay_string applies the patches to a UTF-8 std::string; positions are
-// code points, so each patch first walks to its byte offset from a cached
-// nearby point, which is what an editor buffer of UTF-8 does too.
-std::string replay_string(const trace& tr) {
-  std::string s;
-  for (const auto& txn : tr.txns) {
-    for (const auto& p : txn.patches) {
-      std::size_t at = 0;
-      for (std::size_t cp = 0; cp < p.pos; ++cp) {
-        ++at;
-        while (at < s.size() && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80) ++at;
-      }
-      std::size_t end = at;
-      for (std::size_t cp = 0; cp < p.del; ++cp) {
-        ++end;
-        while (end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) ++end;
-      }
-      s.replace(at, end - at, p.ins);
-    }
-  }
-  return s;
-}
-
 std::unique_ptr<prepared> prepare(const std::string& name) {
   auto p = std::make_unique<prepared>();
   p->name = name;
@@ -141,8 +121,11 @@ std::unique_ptr<prepared> prepare(const std::string& name) {
   }
   p->d.emplace(replay_doc(p->tr));
   if (p->d->get_text("text").to_string() != p->tr.end_content) die(name + ": replay differs");
-  if (!p->tr.concurrent && replay_string(p->tr) != p->tr.end_content) {
-    die(name + ": string replay differs");
+  if (!p->tr.concurrent) {
+    gap_buffer g, want;
+    replay_gap(g, p->tr);
+    want.insert(0, p->tr.end_content);
+    if (g.to_u32() != want.to_u32()) die(name + ": gap buffer replay differs");
   }
   const std::string json = p->d->to_json();
   for (const kind_spec& k : kinds()) {
@@ -196,10 +179,14 @@ void bm_decode_delta(benchmark::State& state, const prepared* p) {
   state.counters["bytes"] = static_cast<double>(p->full_bytes.size());
 }
 
-void bm_replay_string(benchmark::State& state, const prepared* p) {
+void bm_replay_gap(benchmark::State& state, const prepared* p) {
+  std::optional<gap_buffer> g;
   for (auto _ : state) {
-    std::string s = replay_string(p->tr);
-    benchmark::DoNotOptimize(s.data());
+    g.emplace();
+    replay_gap(*g, p->tr);
+    state.PauseTiming();
+    g.reset();
+    state.ResumeTiming();
   }
 }
 
@@ -211,13 +198,13 @@ class summary_reporter : public weft::bench::collecting_reporter {
  protected:
   void print_summary(std::ostream& out) override {
     out << "\nsummary (" << (any_median() ? "median" : "single-run")
-        << " CPU time, ms; ratio = time / plain-string replay)\n";
+        << " CPU time, ms; ratio = time / plain-buffer replay of the trace)\n";
     char line[512];
     std::snprintf(line, sizeof line, "%-16s %-16s %10s %9s %9s %9s %9s %9s\n", "trace", "kind",
-                  "bytes", "save", "load", "string", "save/str", "load/str");
+                  "bytes", "save", "load", "gap", "save/gap", "load/gap");
     out << line;
     for (const std::string& tr : traces_) {
-      const entry* base = find("replay/" + tr + "/string");
+      const entry* base = find("replay/" + tr + "/gap_buffer");
       for (const kind_spec& k : kinds()) {
         const entry* s = find("save/" + tr + "/" + k.name);
         const entry* l = find("load/" + tr + "/" + k.name);
@@ -258,7 +245,7 @@ int main(int argc, char** argv) {
   for (const auto& in : inputs) {
     const prepared* p = in.get();
     if (!p->tr.concurrent) {
-      benchmark::RegisterBenchmark(("replay/" + p->name + "/string").c_str(), bm_replay_string, p)
+      benchmark::RegisterBenchmark(("replay/" + p->name + "/gap_buffer").c_str(), bm_replay_gap, p)
           ->Unit(benchmark::kMillisecond);
     }
     for (std::size_t k = 0; k < kinds().size(); ++k) {
