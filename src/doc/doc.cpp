@@ -153,14 +153,20 @@ result<void> doc_impl::check(bool deep) const {
         if (with_value != m.size) return fail("map size");
         ops_in_containers += m.records.size();
         if (deep) {
-          // A record is live iff no later record of its key overwrote it.
-          std::set<op_id> overwritten;
-          for (const op_id& p : m.preds) overwritten.insert(p);
+          // A record is live iff no later record of its key overwrote it
+          // (a pred naming a write of another key, or no write at all,
+          // overwrites nothing).
+          std::set<std::pair<std::uint32_t, op_id>> overwritten;
+          for (const map_record& r : m.records) {
+            for (std::uint32_t k = 0; k < r.preds_len; ++k) {
+              overwritten.emplace(r.key, m.preds[r.preds_off + k]);
+            }
+          }
           for (std::uint32_t i = 0; i < m.records.size(); ++i) {
             const map_record& r = m.records[i];
             const auto& l = m.live[r.key];
             const bool live = std::find(l.begin(), l.end(), i) != l.end();
-            if (live != (r.has_value && !overwritten.count(r.id))) {
+            if (live != (r.has_value && !overwritten.count({r.key, r.id}))) {
               return fail(fmt::format("record {} liveness", describe(r.id)));
             }
             if (const cref* cr = std::get_if<cref>(&r.value);

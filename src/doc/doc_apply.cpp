@@ -557,6 +557,7 @@ struct queued {
   pending_op* src;                 // null for fresh ops
   std::unique_ptr<doc_op> trimmed;  // set once the op has been cut shorter
 
+  bool duplicate = false;           // its ops all wait in an earlier item
   const doc_op& get() const { return trimmed ? *trimmed : *op; }
   bool fresh() const { return src == nullptr; }
 };
@@ -627,9 +628,27 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
     }
   }
 
+  // What still waits: a run may overlap one kept from an earlier delta (the
+  // same delta applied twice, a run resent longer), so each keeps only the
+  // ops no earlier one holds, and the count is of distinct ops.
   std::uint64_t waiting = 0;
-  for (const auto& [replica, q] : queues) {
-    for (std::size_t i = head[replica]; i < q.size(); ++i) waiting += op_size(q[i].get());
+  for (auto& [replica, q] : queues) {
+    seq_t covered = planner.next_of(replica);
+    for (std::size_t i = head[replica]; i < q.size(); ++i) {
+      queued& item = q[i];
+      const seq_t start = op_start(item.get()).seq;
+      const seq_t end = start + op_size(item.get());
+      if (end <= covered) {
+        item.duplicate = true;
+        continue;
+      }
+      if (start < covered) {
+        item.trimmed = std::make_unique<doc_op>(trim(item.get(), covered - start));
+        item.seq = covered;
+      }
+      waiting += end - item.seq;
+      covered = end;
+    }
   }
   if (waiting > options_.max_pending_ops) {
     return make_error(errc::capacity_exceeded,
@@ -650,6 +669,7 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
   for (auto& [replica, q] : queues) {
     for (std::size_t i = head[replica]; i < q.size(); ++i) {
       queued& item = q[i];
+      if (item.duplicate) continue;
       doc_op op = item.trimmed  ? std::move(*item.trimmed)
                   : item.src    ? std::move(item.src->op)
                                 : *item.op;

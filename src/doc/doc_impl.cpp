@@ -51,7 +51,10 @@ bool map_state::wins(std::uint32_t a, std::uint32_t b) const {
   const map_record& x = records[a];
   const map_record& y = records[b];
   if (x.lamport != y.lamport) return x.lamport > y.lamport;
-  return x.id.replica > y.id.replica;
+  if (x.id.replica != y.id.replica) return x.id.replica > y.id.replica;
+  // One replica never writes twice at one Lamport time, but a peer may
+  // claim it did: the later op wins, so the order stays total.
+  return x.id.seq > y.id.seq;
 }
 
 // ---------------------------------------------------------------------------

@@ -35,6 +35,15 @@ std::span<const std::uint8_t> bytes_of(const flatbuffers::Vector<std::uint8_t>* 
   return {v->data(), v->size()};
 }
 
+// u64_at reads element `i` of a [ulong] vector. The verifier checks the
+// alignment of a vector's length, not of its 8-byte elements, so a hostile
+// buffer can misalign them: copy rather than load in place.
+std::uint64_t u64_at(const flatbuffers::Vector<std::uint64_t>& v, flatbuffers::uoffset_t i) {
+  std::uint64_t x;
+  std::memcpy(&x, v.Data() + std::size_t{i} * sizeof x, sizeof x);
+  return flatbuffers::EndianScalar(x);
+}
+
 error column_error(std::string_view column, const error& e) {
   return make_error(e.code, fmt::format("column {}: {}", column, e.message));
 }
@@ -151,7 +160,7 @@ result<void> delta_decoder::read_replicas() {
   if (v == nullptr) return {};
   replicas_.reserve(v->size());  // 8 bytes each are present: verified
   for (flatbuffers::uoffset_t i = 0; i < v->size(); ++i) {
-    const std::uint64_t r = v->Get(i);
+    const std::uint64_t r = u64_at(*v, i);
     if (i > 0 && r <= static_cast<std::uint64_t>(replicas_.back())) {
       return malformed("replica table is not strictly ascending");
     }
@@ -508,13 +517,13 @@ result<version_vector> read_version(const wire::version_vector& t) {
   const std::uint64_t n = reps == nullptr ? 0 : reps->size();
   u64s counts;
   WEFT_TRY(read_rle("counts", t.counts(), n, counts));
+  std::uint64_t prev = 0;
   for (std::uint64_t i = 0; i < n; ++i) {
-    if (i > 0 && reps->Get(static_cast<flatbuffers::uoffset_t>(i)) <=
-                     reps->Get(static_cast<flatbuffers::uoffset_t>(i - 1))) {
-      return malformed("version vector replicas are not strictly ascending");
-    }
+    const std::uint64_t r = u64_at(*reps, static_cast<flatbuffers::uoffset_t>(i));
+    if (i > 0 && r <= prev) return malformed("version vector replicas are not strictly ascending");
     if (counts[i] == 0) return malformed("version vector count 0");
-    v.set_count(static_cast<replica_id>(reps->Get(static_cast<flatbuffers::uoffset_t>(i))), counts[i]);
+    v.set_count(static_cast<replica_id>(r), counts[i]);
+    prev = r;
   }
   return v;
 }
