@@ -30,10 +30,21 @@ struct dctx_free {
 // claims much and holds little costs little.
 result<std::vector<std::uint8_t>> inflate(std::span<const std::uint8_t> in,
                                           std::uint64_t raw_size) {
+  // zstd sizes its buffers from the frame header: a header that claims
+  // more than raw_size is refused before the decoder allocates anything for
+  // it, and the window may be no larger than raw_size rounded up to a power
+  // of two.
+  const unsigned long long claimed = ZSTD_getFrameContentSize(in.data(), in.size());
+  if (claimed == ZSTD_CONTENTSIZE_ERROR) return make_error(errc::malformed, "zstd: no frame header");
+  if (claimed != ZSTD_CONTENTSIZE_UNKNOWN && claimed != raw_size) {
+    return make_error(errc::malformed, fmt::format("zstd frame holds {} bytes, {} declared",
+                                                   claimed, raw_size));
+  }
+  int window_log = 10;  // ZSTD_WINDOWLOG_MIN
+  while (window_log < 27 && (std::uint64_t{1} << window_log) < raw_size) ++window_log;
   std::unique_ptr<ZSTD_DCtx, dctx_free> ctx(ZSTD_createDCtx());
   if (!ctx) return make_error(errc::capacity_exceeded, "zstd: cannot allocate a decoder");
-  // Bounds the decoder's own window allocation by what the frame may hold.
-  ZSTD_DCtx_setParameter(ctx.get(), ZSTD_d_windowLogMax, 27);
+  ZSTD_DCtx_setParameter(ctx.get(), ZSTD_d_windowLogMax, window_log);
   std::vector<std::uint8_t> out;
   std::size_t cap = static_cast<std::size_t>(std::min<std::uint64_t>(
       raw_size, std::max<std::uint64_t>(64 * 1024, std::uint64_t{in.size()} * 4)));
