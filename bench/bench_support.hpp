@@ -18,6 +18,7 @@
 #include <map>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -50,9 +51,20 @@ inline std::string fmt(double v, const char* f) {
 // keeps, per benchmark name, the times and counters of its best run; after
 // the run, if any run succeeded, it calls print_summary, which a subclass
 // writes.
+// trace_names lists the traces (shared/traces/<name>.json.gz) the trace
+// benchmarks run, in the order their summaries print them.
+inline const std::vector<std::string>& trace_names() {
+  static const std::vector<std::string> names = {"automerge-paper", "seph-blog1",
+                                                 "friendsforever"};
+  return names;
+}
+
 class collecting_reporter : public benchmark::ConsoleReporter {
  public:
   using ConsoleReporter::ConsoleReporter;
+
+  // set_traces names the traces the summary has rows for.
+  void set_traces(std::vector<std::string> names) { traces_ = std::move(names); }
 
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& r : runs) {
@@ -89,6 +101,8 @@ class collecting_reporter : public benchmark::ConsoleReporter {
   }
 
  protected:
+  std::vector<std::string> traces_;
+
   struct entry {
     int rank = 0;  // 3 median, 2 mean, 1 single run
     double wall_ms = 0;

@@ -193,7 +193,6 @@ void bm_replay_gap(benchmark::State& state, const prepared* p) {
 class summary_reporter : public weft::bench::collecting_reporter {
  public:
   using collecting_reporter::collecting_reporter;
-  void set_traces(std::vector<std::string> names) { traces_ = std::move(names); }
 
  protected:
   void print_summary(std::ostream& out) override {
@@ -229,9 +228,6 @@ class summary_reporter : public weft::bench::collecting_reporter {
       }
     }
   }
-
- private:
-  std::vector<std::string> traces_;
 };
 
 }  // namespace
@@ -239,7 +235,7 @@ class summary_reporter : public weft::bench::collecting_reporter {
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  const std::vector<std::string> names = {"automerge-paper", "seph-blog1", "friendsforever"};
+  const std::vector<std::string>& names = weft::bench::trace_names();
   std::vector<std::unique_ptr<prepared>> inputs;
   for (const std::string& name : names) inputs.push_back(prepare(name));
   for (const auto& in : inputs) {
