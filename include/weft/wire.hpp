@@ -61,9 +61,10 @@ struct decode_limits {
   std::size_t max_message_bytes = std::size_t{64} << 20;  // also after decompression
   std::uint64_t max_ops = std::uint64_t{1} << 26;         // per delta or snapshot
   // max_items bounds what decoding allocates for one by one: the runs,
-  // list elements and preds of a delta (up to ~100 bytes each in memory,
-  // more once applied). Run-length coding lets a few bytes declare many
-  // identical ones. A store loading its own large snapshots raises it.
+  // list elements, map-write values and preds of a delta (up to ~100 bytes
+  // each in memory, more once applied). Run-length coding lets a few bytes
+  // declare many identical ones. A store loading its own large snapshots
+  // raises it.
   std::uint64_t max_items = std::uint64_t{1} << 18;
   std::size_t max_string_bytes = std::size_t{16} << 20;   // one text run, key or value
   std::size_t max_containers = std::size_t{1} << 20;      // container table entries
