@@ -1,0 +1,52 @@
+// Copyright 2026 The weft Authors. MIT License.
+//
+// -----------------------------------------------------------------------------
+// File: sync/backoff.cpp
+// -----------------------------------------------------------------------------
+
+#include "weft/sync/backoff.hpp"
+
+#include <algorithm>
+#include <random>
+
+namespace weft::sync {
+namespace {
+
+// splitmix64: small, seedable and good enough to spread reconnects; the
+// point is decorrelating clients, not unpredictability.
+std::uint64_t next_random(std::uint64_t& state) noexcept {
+  std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+backoff::backoff(backoff_options options) : options_(options), state_(options.seed) {
+  if (state_ == 0) {
+    std::random_device rd;
+    state_ = (std::uint64_t{rd()} << 32) ^ rd();
+  }
+  options_.base = std::max(options_.base, std::chrono::milliseconds{1});
+  options_.cap = std::max(options_.cap, options_.base);
+}
+
+std::chrono::milliseconds backoff::next_delay() {
+  // The ceiling doubles per attempt up to cap; the shift stops growing once
+  // it has passed cap so it cannot overflow.
+  const auto base = static_cast<std::uint64_t>(options_.base.count());
+  const auto cap = static_cast<std::uint64_t>(options_.cap.count());
+  std::uint64_t ceiling = base;
+  for (std::uint32_t i = 0; i < attempts_ && ceiling < cap; ++i) ceiling *= 2;
+  ceiling = std::min(ceiling, cap);
+  if (attempts_ < UINT32_MAX) ++attempts_;
+  return std::chrono::milliseconds{
+      static_cast<std::int64_t>(next_random(state_) % (ceiling + 1))};
+}
+
+void backoff::connected_for(std::chrono::milliseconds up) {
+  if (up >= options_.stable) attempts_ = 0;
+}
+
+}  // namespace weft::sync
