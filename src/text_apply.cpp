@@ -402,7 +402,8 @@ void text_impl::integrate_insert(const text_insert_run& run, std::vector<text_ch
 void text_impl::integrate_delete(const text_delete_run& run, std::vector<text_change>* out) {
   const auto n = static_cast<std::uint32_t>(run.length);
   const seq_t lo = run.backward ? run.target.seq - (run.length - 1) : run.target.seq;
-  std::vector<lv_span> targets;
+  std::vector<lv_span>& targets = scratch_;  // not allocated per run
+  targets.clear();
   ids_.lv_spans(run.target.replica, lo, lo + run.length, targets);
   lv_t op = ids_.next_lv();
   ids_.append(run.id.replica, run.id.seq, n);

@@ -114,6 +114,8 @@ class text_impl {
   std::size_t content_offset(lv_t lv) const;
   // content_of returns the UTF-8 of inserts [lv, lv + len).
   std::string_view content_of(lv_t lv, std::uint32_t len) const;
+  // content is the whole content store (the log's insert entries index it).
+  std::string_view content() const noexcept { return content_; }
 
   result<std::size_t> to_utf16(std::size_t pos) const;
   result<std::size_t> from_utf16(std::size_t units) const;

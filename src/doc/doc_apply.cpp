@@ -24,6 +24,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "doc/doc_impl.hpp"
 #include "fmt/format.h"
 #include "weft/internal/utf8.hpp"
@@ -135,7 +137,14 @@ result<void> check_delta(const doc_delta& delta) {
     };
     if (const auto* ins = std::get_if<text_insert_run>(&op.op)) {
       if (type != container_type::text) return wrong_type("text insert");
-      WEFT_TRY(validate_run(*ins, i));
+      // validate_run's checks, without copying the run into a text_op_run.
+      const auto counts = validate_utf8(ins->content);
+      if (!counts) {
+        return make_error(errc::invalid_utf8,
+                          fmt::format("run {}: insert content is not valid UTF-8", i));
+      }
+      WEFT_TRY(validate_insert_ids(ins->id, counts->code_points, ins->origin_left,
+                                   ins->origin_right, i));
     } else if (const auto* del = std::get_if<text_delete_run>(&op.op)) {
       if (type != container_type::text && type != container_type::list) {
         return wrong_type("delete");
@@ -265,11 +274,30 @@ class doc_planner {
     std::uint32_t depth;
   };
 
-  verdict offer(const doc_op& op, const table_ptr& table, std::string* why);
+  // offer plans `op`, which holds `n` ops (op_size(op)).
+  verdict offer(const doc_op& op, std::uint64_t n, const table_ptr& table, std::string* why);
 
   seq_t next_of(replica_id r) const {
+    if (next_last_ != nullptr && next_last_r_ == r) return *next_last_;
     auto it = sim_next_.find(r);
-    return it != sim_next_.end() ? it->second : d_.next_seq(r);
+    if (it == sim_next_.end()) return d_.next_seq(r);
+    next_last_r_ = r;
+    next_last_ = &it->second;
+    return it->second;
+  }
+  // sim_inserts returns the simulated insert ranges of replica `r` in `c`
+  // (null: none). A run's origins are nearly always in the container and of
+  // the replica the previous lookup was: that one is remembered.
+  const std::vector<std::pair<seq_t, seq_t>>* sim_inserts(std::uint32_t c, replica_id r) const {
+    if (last_inserts_ != nullptr && last_inserts_c_ == c && last_inserts_r_ == r) {
+      return last_inserts_;
+    }
+    auto it = sim_inserts_.find(std::make_pair(c, r));
+    if (it == sim_inserts_.end()) return nullptr;
+    last_inserts_c_ = c;
+    last_inserts_r_ = r;
+    last_inserts_ = &it->second;
+    return last_inserts_;
   }
 
   std::vector<planned_op>& plan() { return plan_; }
@@ -307,17 +335,35 @@ class doc_planner {
   resolved slot(const table_ptr& table, const delta_value& v, op_id id, std::uint32_t c,
                 bool* creates, std::string* why);
   bool inserts(std::uint32_t c, replica_id r, seq_t begin, seq_t end) const;
+  std::pair<std::uint64_t, std::uint64_t>& growth(std::uint32_t c) {
+    if (growth_last_ == nullptr || growth_last_c_ != c) {
+      growth_last_ = &text_growth_[c];
+      growth_last_c_ = c;
+    }
+    return *growth_last_;
+  }
 
   const doc_impl& d_;
-  std::map<replica_id, seq_t> sim_next_;
-  std::map<std::pair<std::uint32_t, replica_id>, std::vector<std::pair<seq_t, seq_t>>>
+  // Node-based, so that the remembered entry (next_last_) stays put.
+  absl::node_hash_map<replica_id, seq_t> sim_next_;
+  mutable replica_id next_last_r_{};
+  mutable const seq_t* next_last_ = nullptr;
+  // Node-based, so that the remembered entry stays put as others are added.
+  absl::node_hash_map<std::pair<std::uint32_t, replica_id>, std::vector<std::pair<seq_t, seq_t>>>
       sim_inserts_;
+  mutable std::uint32_t last_inserts_c_ = 0;
+  mutable replica_id last_inserts_r_{};
+  mutable const std::vector<std::pair<seq_t, seq_t>>* last_inserts_ = nullptr;
   std::vector<new_container> new_;
   std::map<std::pair<std::string, container_type>, std::uint32_t> new_roots_;
   std::map<std::tuple<std::uint32_t, std::string, container_type>, std::uint32_t> new_derived_;
   std::map<op_id, std::uint32_t> new_created_;
   std::map<std::pair<const void*, std::uint32_t>, std::uint32_t> memo_;
+  std::pair<const void*, std::uint32_t> memo_last_{nullptr, 0};  // the last hit: table, index
+  std::uint32_t memo_last_i_ = 0;
   std::map<std::uint32_t, std::pair<std::uint64_t, std::uint64_t>> text_growth_;
+  std::uint32_t growth_last_c_ = 0;
+  std::pair<std::uint64_t, std::uint64_t>* growth_last_ = nullptr;
   std::vector<planned_op> plan_;
   std::vector<std::uint32_t> slots_;
   std::vector<std::unique_ptr<doc_op>> owned_;
@@ -327,7 +373,14 @@ class doc_planner {
 doc_planner::resolved doc_planner::resolve(const table_ptr& table, std::uint32_t i,
                                            std::string* why) {
   const auto key = std::make_pair(static_cast<const void*>(table.get()), i);
-  if (auto it = memo_.find(key); it != memo_.end()) return {verdict::planned, it->second};
+  if (memo_last_.first == key.first && memo_last_.first != nullptr && memo_last_i_ == i) {
+    return {verdict::planned, memo_last_.second};
+  }
+  if (auto it = memo_.find(key); it != memo_.end()) {
+    memo_last_ = {key.first, it->second};
+    memo_last_i_ = i;
+    return {verdict::planned, it->second};
+  }
   const container_desc& desc = (*table)[i];
   resolved out{verdict::planned, no_container};
   switch (desc.how) {
@@ -421,15 +474,17 @@ bool doc_planner::inserts(std::uint32_t c, replica_id r, seq_t begin, seq_t end)
     begin = stop;
   }
   if (begin >= end) return true;
-  auto it = sim_inserts_.find(std::make_pair(c, r));
-  if (it == sim_inserts_.end()) return false;
-  return ranges_cover(it->second, begin, end);
+  const auto* ranges = sim_inserts(c, r);
+  if (ranges == nullptr || ranges->empty()) return false;
+  // Most origins are recent: the last range first.
+  const auto& last = ranges->back();
+  if (begin >= last.first) return begin < last.second && end <= last.second;
+  return ranges_cover(*ranges, begin, end);
 }
 
-doc_planner::verdict doc_planner::offer(const doc_op& op, const table_ptr& table,
-                                        std::string* why) {
+doc_planner::verdict doc_planner::offer(const doc_op& op, std::uint64_t n,
+                                        const table_ptr& table, std::string* why) {
   const op_id start = op_start(op);
-  const std::uint64_t n = op_size(op);
   const resolved where = resolve(table, op.container, why);
   if (where.v != verdict::planned) return where.v;
   const std::uint32_t c = where.index;
@@ -448,7 +503,7 @@ doc_planner::verdict doc_planner::offer(const doc_op& op, const table_ptr& table
         return verdict::invalid;
       }
     }
-    auto& g = text_growth_[c];
+    auto& g = growth(c);
     g.first += n;
     g.second += ins->content.size();
   } else if (const auto* l = std::get_if<list_insert_run>(&op.op)) {
@@ -473,7 +528,7 @@ doc_planner::verdict doc_planner::offer(const doc_op& op, const table_ptr& table
         return verdict::invalid;
       }
     }
-    auto& g = text_growth_[c];
+    auto& g = growth(c);
     g.first += n;
     g.second += n;
   } else if (const auto* del = std::get_if<text_delete_run>(&op.op)) {
@@ -484,7 +539,7 @@ doc_planner::verdict doc_planner::offer(const doc_op& op, const table_ptr& table
       *why = fmt::format("delete {} targets ops that are not elements here", describe(del->id));
       return verdict::invalid;
     }
-    text_growth_[c].first += n;
+    growth(c).first += n;
   } else if (const auto* w = std::get_if<map_write>(&op.op)) {
     for (const op_id& pred : w->preds) {
       if (!arrived(pred)) return verdict::waiting;
@@ -517,7 +572,12 @@ doc_planner::verdict doc_planner::offer(const doc_op& op, const table_ptr& table
   sim_next_[start.replica] = start.seq + n;
   if (std::holds_alternative<text_insert_run>(op.op) ||
       std::holds_alternative<list_insert_run>(op.op)) {
-    sim_inserts_[std::make_pair(c, start.replica)].emplace_back(start.seq, start.seq + n);
+    auto& ranges = sim_inserts_[std::make_pair(c, start.replica)];
+    if (!ranges.empty() && ranges.back().second == start.seq) {
+      ranges.back().second = start.seq + n;  // covers the same ops
+    } else {
+      ranges.emplace_back(start.seq, start.seq + n);
+    }
   }
   planned_ops_ += n;
   if (!slots.empty()) {
@@ -552,6 +612,7 @@ namespace {
 // (fresh) or from the pending buffer (`src`, which apply may empty).
 struct queued {
   seq_t seq;
+  std::uint64_t n;  // op_size(get()), which counts code points: kept
   const doc_op* op;
   const table_ptr* table;
   pending_op* src;                 // null for fresh ops
@@ -575,11 +636,11 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
   for (auto& [replica, ops] : pending_) {
     auto& q = queues[replica];
     q.reserve(ops.size());
-    for (auto& [seq, p] : ops) q.push_back(queued{seq, &p.op, &p.table, &p, nullptr});
+    for (auto& [seq, p] : ops) q.push_back(queued{seq, op_size(p.op), &p.op, &p.table, &p, nullptr});
   }
   for (const doc_op& op : delta.ops) {
     const op_id id = op_start(op);
-    queues[id.replica].push_back(queued{id.seq, &op, &table, nullptr, nullptr});
+    queues[id.replica].push_back(queued{id.seq, op_size(op), &op, &table, nullptr, nullptr});
   }
   for (auto& [replica, q] : queues) {
     auto by_seq = [](const queued& a, const queued& b) { return a.seq < b.seq; };
@@ -587,7 +648,7 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
     std::size_t out = 0;
     for (std::size_t i = 0; i < q.size(); ++i) {
       if (out > 0 && q[out - 1].seq == q[i].seq) {
-        if (op_size(*q[i].op) > op_size(*q[out - 1].op)) q[out - 1] = std::move(q[i]);
+        if (q[i].n > q[out - 1].n) q[out - 1] = std::move(q[i]);
         continue;
       }
       if (out != i) q[out] = std::move(q[i]);
@@ -607,16 +668,17 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
       for (; i < q.size(); ++i) {
         queued& item = q[i];
         const op_id start = op_start(item.get());
-        const std::uint64_t n = op_size(item.get());
         const seq_t next = planner.next_of(replica);
-        if (start.seq + n <= next) continue;  // every op of it is known
-        if (start.seq > next) break;          // an earlier op of this replica is missing
+        if (start.seq + item.n <= next) continue;  // every op of it is known
+        if (start.seq > next) break;               // an earlier op of this replica is missing
         if (start.seq < next) {
           item.trimmed = std::make_unique<doc_op>(trim(item.get(), next - start.seq));
+          item.n -= next - start.seq;
           item.seq = next;
         }
+        const std::uint64_t n = item.n;
         why.clear();
-        const auto v = planner.offer(item.get(), *item.table, &why);
+        const auto v = planner.offer(item.get(), n, *item.table, &why);
         if (v == doc_planner::verdict::waiting) break;
         if (v == doc_planner::verdict::invalid) {
           if (item.fresh()) return make_error(errc::malformed, why);
@@ -637,13 +699,14 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
     for (std::size_t i = head[replica]; i < q.size(); ++i) {
       queued& item = q[i];
       const seq_t start = op_start(item.get()).seq;
-      const seq_t end = start + op_size(item.get());
+      const seq_t end = start + item.n;
       if (end <= covered) {
         item.duplicate = true;
         continue;
       }
       if (start < covered) {
         item.trimmed = std::make_unique<doc_op>(trim(item.get(), covered - start));
+        item.n -= covered - start;
         item.seq = covered;
       }
       waiting += end - item.seq;

@@ -146,6 +146,7 @@ struct undo_record {
 
 class undo_impl;
 class text_event_builder;
+struct enc_delta;
 class list_event_builder;
 
 // touch accumulates what one transaction did to one observed container.
@@ -242,6 +243,13 @@ class doc_impl {
   // list elements and overwritten map writes lose their scalar values (the
   // encoder leaves out deleted text).
   void snapshot_ops(bool state_only, doc_delta& ops, doc_delta& pending) const;
+  // snapshot_runs sets `out` to the runs of snapshot_ops' `ops`, and
+  // `table` to its container table, without copying any content: `out`
+  // views this document's storage (and `table`) until either changes. The
+  // encoding of `out` is the encoding of snapshot_ops' `ops`, byte for byte.
+  void snapshot_runs(bool state_only, std::vector<container_desc>& table, enc_delta& out) const;
+  // snapshot_pending sets `pending` to snapshot_ops' `pending` alone.
+  void snapshot_pending(doc_delta& pending) const;
   std::uint64_t pending_ops() const noexcept { return pending_count_; }
   std::uint64_t op_count() const noexcept { return op_count_; }
 

@@ -10,6 +10,8 @@
 // as far as they go removes every trace of that history.
 
 #include <algorithm>
+#include <cstring>
+#include <span>
 #include <map>
 #include <tuple>
 #include <utility>
@@ -18,6 +20,8 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "doc/doc_impl.hpp"
+#include "weft/internal/utf8.hpp"
+#include "wire/delta_codec.hpp"
 #include "wire/deleted_set.hpp"
 
 namespace weft::internal {
@@ -102,7 +106,227 @@ void merge_runs(std::vector<doc_op>& ops) {
   ops.resize(w);
 }
 
+// merge_run is merge_into for enc_runs (the same rules, which fix the
+// canonical form). A merged run's pieces or values directly follow its
+// own, since both runs were appended in order.
+bool merge_run(enc_run& x, enc_run& y) {
+  if (x.container != y.container || x.id.replica != y.id.replica ||
+      y.id.seq != x.id.seq + x.len) {
+    return false;
+  }
+  if (x.kind == enc_run::text_insert || x.kind == enc_run::list_insert) {
+    if (y.kind != x.kind || !y.has_left || y.left != op_id{x.id.replica, x.id.seq + x.len - 1} ||
+        y.has_right != x.has_right || (x.has_right && y.right != x.right)) {
+      return false;
+    }
+    WEFT_ASSERT(y.first == x.first + x.count, "merged runs do not share their storage");
+    x.len += y.len;
+    x.count += y.count;
+    return true;
+  }
+  if (x.kind != enc_run::remove || y.kind != enc_run::remove || x.left.replica != y.left.replica) {
+    return false;
+  }
+  bool forward;
+  if ((x.len == 1 || !x.backward) && y.left.seq == x.left.seq + x.len) {
+    forward = true;
+  } else if ((x.len == 1 || x.backward) && y.left.seq == x.left.seq - x.len) {
+    forward = false;
+  } else {
+    return false;
+  }
+  x.backward = !forward;
+  if (y.len == 1 || y.backward == !forward) {
+    x.len += y.len;
+    return true;
+  }
+  // y runs the other way: its first op joins x, the rest stays a run.
+  x.len += 1;
+  y.id.seq += 1;
+  y.left.seq = forward ? y.left.seq - 1 : y.left.seq + 1;
+  y.len -= 1;
+  if (y.len == 1) y.backward = false;
+  return false;
+}
+
 }  // namespace
+
+void doc_impl::snapshot_runs(bool state_only, std::vector<container_desc>& table,
+                             enc_delta& out) const {
+  out = {};
+  doc_delta slots;  // table_slot fills its container table
+  absl::flat_hash_map<std::uint32_t, std::uint32_t> slot_of;
+  auto value_of = [&](const cell& v) -> enc_value {
+    if (const auto* c = std::get_if<cref>(&v)) return {8, table_slot(c->index, slots, slot_of), {}};
+    return enc_scalar_of(v);
+  };
+  // push appends a run, merging it into the one before where it continues
+  // it (merge_runs' rules, applied as the runs come).
+  auto push = [&](enc_run r) {
+    if (r.kind == enc_run::remove && r.len == 1) r.backward = false;
+    if (!out.runs.empty() && merge_run(out.runs.back(), r)) return;
+    out.runs.push_back(r);
+  };
+
+  std::vector<std::pair<replica_id, const std::vector<std::uint32_t>*>> replicas;
+  for (const auto& [r, list] : log_by_replica_) replicas.emplace_back(r, &list);
+  std::sort(replicas.begin(), replicas.end());
+  out.runs.reserve(log_.size());
+  std::vector<lv_span> spans;
+  for (const auto& [replica, list] : replicas) {
+    for (const std::uint32_t li : *list) {
+      const log_entry& e = log_[li];
+      const container_state& st = *containers_[e.container];
+      const std::uint32_t slot = table_slot(e.container, slots, slot_of);
+      switch (st.type) {
+        case container_type::text:
+        case container_type::list: {
+          // text_impl::append_spans, without materializing the runs.
+          const text_impl& t = *st.seq;
+          const id_map& ids = t.ids();
+          const auto& inserts = t.log().inserts();
+          const auto& deletes = t.log().deletes();
+          const std::string_view content = t.content();
+          const bool text = st.type == container_type::text;
+          spans.clear();
+          ids.lv_spans(e.replica, e.seq, e.seq + e.count, spans);
+          for (const lv_span& span : spans) {
+            std::size_t i = t.log().lower_insert(span.begin);
+            std::size_t d = t.log().lower_delete(span.begin);
+            lv_t lv = span.begin;
+            while (lv < span.end) {
+              const lv_t run_end = std::min(span.end, ids.run_end(lv));
+              if (i < inserts.size() && inserts[i].lv <= lv) {
+                const insert_entry& ie = inserts[i];
+                const lv_t end = std::min(run_end, ie.lv + ie.len);
+                enc_run r;
+                r.kind = text ? enc_run::text_insert : enc_run::list_insert;
+                r.container = slot;
+                r.id = ids.to_id(lv);
+                r.len = end - lv;
+                const lv_t left = lv == ie.lv ? ie.origin_left : lv - 1;
+                r.has_left = left != no_lv;
+                if (r.has_left) r.left = ids.to_id(left);
+                r.has_right = ie.origin_right != no_lv;
+                if (r.has_right) r.right = ids.to_id(ie.origin_right);
+                const std::uint32_t k = lv - ie.lv;
+                if (text) {
+                  std::string_view piece = content.substr(ie.content_off, ie.content_bytes);
+                  if (ie.content_bytes == ie.len) {  // ASCII
+                    piece = piece.substr(k, end - lv);
+                  } else {
+                    piece.remove_prefix(utf8_advance(piece, k));
+                    piece = piece.substr(0, utf8_advance(piece, end - lv));
+                  }
+                  r.first = out.pieces.size();
+                  r.count = 1;
+                  out.pieces.push_back(piece);
+                } else {
+                  r.first = out.values.size();
+                  r.count = end - lv;
+                  for (std::size_t v = 0; v < r.count; ++v) {
+                    out.values.push_back(value_of(st.values[ie.content_off + k + v]));
+                  }
+                }
+                push(r);
+                lv = end;
+                if (lv == ie.lv + ie.len) ++i;
+                continue;
+              }
+              WEFT_ASSERT(d < deletes.size() && deletes[d].lv <= lv, "op log has a gap");
+              const delete_entry& de = deletes[d];
+              const lv_t end = std::min(run_end, de.lv + de.len);
+              // Split further where the targets leave one id run.
+              for (lv_t op = lv; op < end;) {
+                const lv_t k = op - de.lv;
+                const lv_t target = de.backward ? de.target - k : de.target + k;
+                lv_t n = end - op;
+                if (de.backward) {
+                  n = std::min(n, target - ids.run_begin(target) + 1);
+                } else {
+                  n = std::min(n, ids.run_end(target) - target);
+                }
+                enc_run r;
+                r.kind = enc_run::remove;
+                r.container = slot;
+                r.id = ids.to_id(op);
+                r.len = n;
+                r.left = ids.to_id(target);
+                r.backward = de.backward && n > 1;
+                push(r);
+                op += n;
+              }
+              lv = end;
+              if (lv == de.lv + de.len) ++d;
+            }
+          }
+          break;
+        }
+        case container_type::map:
+        case container_type::reg: {
+          const map_state& m = *st.map;
+          for (std::uint32_t k = 0; k < e.count; ++k) {
+            const map_record& rec = m.records[e.local + k];
+            enc_run r;
+            r.kind = enc_run::map_write;
+            r.container = slot;
+            r.id = rec.id;
+            r.first = out.writes.size();
+            enc_write w;
+            w.key = m.key_names[rec.key];
+            w.lamport = rec.lamport;
+            w.preds = std::span<const op_id>(m.preds.data() + rec.preds_off, rec.preds_len);
+            w.value = rec.has_value ? value_of(rec.value) : enc_value{0, 0, {}};
+            out.writes.push_back(w);
+            push(r);
+          }
+          break;
+        }
+        case container_type::counter:
+          for (std::uint32_t k = 0; k < e.count; ++k) {
+            const counter_record& rec = st.adds[e.local + k];
+            enc_run r;
+            r.kind = enc_run::counter_add;
+            r.container = slot;
+            r.id = rec.id;
+            r.amount = rec.amount;
+            push(r);
+          }
+          break;
+      }
+    }
+  }
+
+  if (state_only) {
+    absl::flat_hash_set<op_id> live;
+    for (const auto& st : containers_) {
+      if (!st->map) continue;
+      for (const auto& key_live : st->map->live) {
+        for (const std::uint32_t rec : key_live) live.insert(st->map->records[rec].id);
+      }
+    }
+    deleted_set deleted;
+    for (const enc_run& r : out.runs) {
+      if (r.kind == enc_run::remove) deleted.add(r.left, r.len, r.backward);
+    }
+    deleted.finish();
+    for (const enc_run& r : out.runs) {
+      if (r.kind == enc_run::map_write) {
+        enc_value& v = out.writes[r.first].value;
+        if (v.kind != 0 && v.kind != 8 && !live.contains(r.id)) v = enc_value{};
+      } else if (r.kind == enc_run::list_insert) {
+        std::size_t k = r.first;
+        deleted.segments(r.id, r.len, [&](std::uint64_t n, bool gone) {
+          for (std::uint64_t j = 0; j < n; ++j, ++k) {
+            if (gone && out.values[k].kind != 8) out.values[k] = enc_value{};
+          }
+        });
+      }
+    }
+  }
+  table = std::move(slots.containers);
+  out.containers = &table;
+}
 
 void doc_impl::snapshot_ops(bool state_only, doc_delta& ops, doc_delta& pending) const {
   ops = {};
@@ -152,6 +376,11 @@ void doc_impl::snapshot_ops(bool state_only, doc_delta& ops, doc_delta& pending)
     }
   }
 
+  snapshot_pending(pending);
+}
+
+void doc_impl::snapshot_pending(doc_delta& pending) const {
+  pending = {};
   // Waiting ops, with their container tables folded into one.
   std::map<std::tuple<std::uint8_t, std::uint8_t, std::string, op_id, std::uint32_t>, std::uint32_t>
       seen;

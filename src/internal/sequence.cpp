@@ -86,7 +86,8 @@ sequence::cursor sequence::find_lv(lv_t lv) const {
   leaf_node* leaf = index_->find(lv);
   for (std::uint32_t i = 0; i < leaf->count; ++i) {
     const seq_item& it = leaf->items[i];
-    if (lv >= it.lv && lv < it.end()) return cursor{leaf, i, lv - it.lv};
+    // One unsigned compare: below it.lv wraps past every length.
+    if (lv - it.lv < it.len()) return cursor{leaf, i, lv - it.lv};
   }
   WEFT_ASSERT(false, "lv index points at a leaf without the lv");
   return {};

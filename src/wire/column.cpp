@@ -98,25 +98,33 @@ void encode_rle(byte_writer& w, std::span<const std::uint64_t> values) {
 
 result<void> decode_rle(byte_reader& r, std::uint64_t count, std::vector<std::uint64_t>& out) {
   std::uint64_t left = count;
+  // Most varints of a column are one byte: those skip result<>.
+  auto next = [&r](std::uint64_t& v) -> result<void> {
+    if (r.small(v)) return {};
+    const auto x = r.uvarint();
+    if (!x) return x.error();
+    v = *x;
+    return {};
+  };
   while (left > 0) {
-    const auto n = r.svarint();
-    if (!n) return n.error();
-    if (*n == 0) return make_error(errc::malformed, "rle group of zero values");
-    const std::uint64_t len = *n > 0 ? static_cast<std::uint64_t>(*n)
-                                     : static_cast<std::uint64_t>(-(*n + 1)) + 1;
+    std::uint64_t raw = 0;
+    WEFT_TRY(next(raw));
+    const std::int64_t n = unzigzag(raw);
+    if (n == 0) return make_error(errc::malformed, "rle group of zero values");
+    const std::uint64_t len = n > 0 ? static_cast<std::uint64_t>(n)
+                                    : static_cast<std::uint64_t>(-(n + 1)) + 1;
     if (len > left) {
       return make_error(errc::malformed,
                         fmt::format("rle column holds more than the {} values expected", count));
     }
-    if (*n > 0) {
-      const auto v = r.uvarint();
-      if (!v) return v.error();
-      out.insert(out.end(), static_cast<std::size_t>(len), *v);
+    std::uint64_t v = 0;
+    if (n > 0) {
+      WEFT_TRY(next(v));
+      out.insert(out.end(), static_cast<std::size_t>(len), v);
     } else {
       for (std::uint64_t k = 0; k < len; ++k) {
-        const auto v = r.uvarint();
-        if (!v) return v.error();
-        out.push_back(*v);
+        WEFT_TRY(next(v));
+        out.push_back(v);
       }
     }
     left -= len;

@@ -53,6 +53,8 @@ class byte_writer {
   void put_bytes(std::span<const std::uint8_t> b) { out_.insert(out_.end(), b.begin(), b.end()); }
 
   std::size_t size() const noexcept { return out_.size(); }
+  void clear() noexcept { out_.clear(); }
+  void reserve(std::size_t n) { out_.reserve(n); }
   const std::vector<std::uint8_t>& bytes() const noexcept { return out_; }
   std::vector<std::uint8_t> take() noexcept { return std::move(out_); }
 
@@ -65,6 +67,14 @@ class byte_reader {
   explicit byte_reader(std::span<const std::uint8_t> in) noexcept : in_(in) {}
 
   result<std::uint8_t> u8();
+  // small reads a one-byte varint (0..127, always canonical) into `v`, and
+  // reports false, reading nothing, when the next varint is longer or the
+  // input is used up: the fast path of column decoding.
+  bool small(std::uint64_t& v) noexcept {
+    if (pos_ >= in_.size() || in_[pos_] >= 0x80) return false;
+    v = in_[pos_++];
+    return true;
+  }
   result<std::uint64_t> uvarint();
   result<std::int64_t> svarint();
   // bytes returns the next `n` bytes, if that many are left.

@@ -25,9 +25,10 @@ namespace weft::internal {
 class deleted_set {
  public:
   // add records the targets of one delete run.
-  void add(const text_delete_run& d) {
-    const seq_t lo = d.backward ? d.target.seq - (d.length - 1) : d.target.seq;
-    ranges_[d.target.replica].emplace_back(lo, lo + d.length);
+  void add(const text_delete_run& d) { add(d.target, d.length, d.backward); }
+  void add(op_id target, std::uint64_t length, bool backward) {
+    const seq_t lo = backward ? target.seq - (length - 1) : target.seq;
+    ranges_[target.replica].emplace_back(lo, lo + length);
   }
 
   // finish sorts and merges; call once after the last add.

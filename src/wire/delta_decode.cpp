@@ -473,6 +473,10 @@ result<doc_delta> delta_decoder::run() {
       return make_error(errc::too_large, fmt::format("a text run of {} characters exceeds the "
                                                      "limit of {} bytes", len, limits_.max_string_bytes));
     }
+    if (deleted.empty()) {
+      needed += len;
+      continue;
+    }
     deleted.segments(ins->id, len, [&](std::uint64_t n, bool gone) {
       (gone ? placeholders : needed) += n;
     });
@@ -491,7 +495,15 @@ result<doc_delta> delta_decoder::run() {
     auto* ins = std::get_if<text_insert_run>(&op.op);
     if (ins == nullptr) continue;
     std::string& content = ins->content;
-    deleted.segments(ins->id, text_lengths[ti++], [&](std::uint64_t n, bool gone) {
+    const std::uint64_t len = text_lengths[ti++];
+    if (deleted.empty()) {
+      // Validated above: the run's code points are all there.
+      const std::size_t bytes = utf8_advance(text.substr(text_at), static_cast<std::size_t>(len));
+      content.assign(text.substr(text_at, bytes));
+      text_at += bytes;
+      continue;
+    }
+    deleted.segments(ins->id, len, [&](std::uint64_t n, bool gone) {
       if (gone) {
         content.append(static_cast<std::size_t>(n), omitted_placeholder);
         return;

@@ -24,23 +24,22 @@
 namespace weft::internal {
 namespace {
 
-enum run_kind : std::uint64_t {
-  kind_text_insert = 0,
-  kind_delete = 1,
-  kind_list_insert = 2,
-  kind_map_write = 3,
-  kind_counter_add = 4,
-};
-
 class delta_encoder {
  public:
-  explicit delta_encoder(const doc_delta& d) : d_(d) { collect_replicas(); }
+  explicit delta_encoder(const enc_delta& d) : d_(d) { collect_replicas(); }
 
   flatbuffers::Offset<wire::delta> build(flatbuffers::FlatBufferBuilder& b, bool omit_deleted);
 
  private:
   void collect_replicas();
   std::uint64_t index_of(replica_id r) const {
+    // Nearly every delta names one replica, or a few: a scan beats a
+    // binary search there.
+    if (replicas_.size() <= 8) {
+      std::size_t i = 0;
+      while (i < replicas_.size() && replicas_[i] < static_cast<std::uint64_t>(r)) ++i;
+      return i;
+    }
     const auto it = std::lower_bound(replicas_.begin(), replicas_.end(),
                                      static_cast<std::uint64_t>(r));
     return static_cast<std::uint64_t>(it - replicas_.begin());
@@ -60,28 +59,29 @@ class delta_encoder {
   // put_origins codes an insert run's origins: the left one predicted by
   // the cursor, the right one by the left one (inserting into older text
   // puts them next to each other) unless it repeats the previous run's.
-  void put_origins(op_id id, std::uint64_t n, const std::optional<op_id>& left,
-                   const std::optional<op_id>& right) {
-    if (!left) {
+  void put_origins(const enc_run& r) {
+    if (!r.has_left) {
       origin_replicas_.push_back(0);
     } else {
-      put_ref(*left, cursor_.value_or(id), origin_replicas_, origin_seqs_);
+      put_ref(r.left, has_cursor_ ? cursor_ : r.id, origin_replicas_, origin_seqs_);
     }
-    if (!right) {
+    if (!r.has_right) {
       origin_replicas_.push_back(0);
-    } else if (prev_right_ && *prev_right_ == *right) {
+    } else if (has_prev_right_ && prev_right_ == r.right) {
       origin_replicas_.push_back(2);
     } else {
-      put_ref(*right, left.value_or(id), origin_replicas_, origin_seqs_);
+      put_ref(r.right, r.has_left ? r.left : r.id, origin_replicas_, origin_seqs_);
     }
-    prev_right_ = right;
-    cursor_ = op_id{id.replica, id.seq + n - 1};
+    has_prev_right_ = r.has_right;
+    prev_right_ = r.right;
+    has_cursor_ = true;
+    cursor_ = op_id{r.id.replica, r.id.seq + r.len - 1};
   }
-  void put_value(const delta_value& v);
+  void put_value(const enc_value& v);
   void put_id(op_id id, std::uint64_t n);
   void put_containers();
 
-  const doc_delta& d_;
+  const enc_delta& d_;
   std::vector<std::uint64_t> replicas_;  // ascending
   std::vector<seq_t> expected_;          // per replica index
 
@@ -101,8 +101,10 @@ class delta_encoder {
   std::uint64_t last_lamport_ = 0;
   // cursor_ is where the previous run of text or list ops left off: the
   // last element it inserted, or the next one a delete run would reach.
-  std::optional<op_id> cursor_;
-  std::optional<op_id> prev_right_;
+  bool has_cursor_ = false;
+  op_id cursor_;
+  bool has_prev_right_ = false;
+  op_id prev_right_;
 };
 
 void delta_encoder::collect_replicas() {
@@ -112,25 +114,26 @@ void delta_encoder::collect_replicas() {
     const auto v = static_cast<std::uint64_t>(r);
     if (replicas_.empty() || replicas_.back() != v) replicas_.push_back(v);
   };
-  for (const container_desc& c : d_.containers) {
+  for (const container_desc& c : *d_.containers) {
     if (c.how == container_desc::kind::created) add(c.creator.replica);
   }
-  for (const doc_op& op : d_.ops) {
-    std::visit(
-        [&](const auto& r) {
-          using T = std::decay_t<decltype(r)>;
-          add(r.id.replica);
-          if constexpr (std::is_same_v<T, text_insert_run> ||
-                        std::is_same_v<T, list_insert_run>) {
-            if (r.origin_left) add(r.origin_left->replica);
-            if (r.origin_right) add(r.origin_right->replica);
-          } else if constexpr (std::is_same_v<T, text_delete_run>) {
-            add(r.target.replica);
-          } else if constexpr (std::is_same_v<T, map_write>) {
-            for (const op_id& p : r.preds) add(p.replica);
-          }
-        },
-        op.op);
+  for (const enc_run& r : d_.runs) {
+    add(r.id.replica);
+    switch (r.kind) {
+      case enc_run::text_insert:
+      case enc_run::list_insert:
+        if (r.has_left) add(r.left.replica);
+        if (r.has_right) add(r.right.replica);
+        break;
+      case enc_run::remove:
+        add(r.left.replica);
+        break;
+      case enc_run::map_write:
+        for (const op_id& p : d_.writes[r.first].preds) add(p.replica);
+        break;
+      default:
+        break;
+    }
   }
   std::sort(replicas_.begin(), replicas_.end());
   replicas_.erase(std::unique(replicas_.begin(), replicas_.end()), replicas_.end());
@@ -144,51 +147,35 @@ void delta_encoder::put_id(op_id id, std::uint64_t n) {
   expected_[r] = id.seq + n;
 }
 
-void delta_encoder::put_value(const delta_value& v) {
-  switch (v.index()) {
-    case 0:
-      value_kinds_.push_back(1);
+void delta_encoder::put_value(const enc_value& v) {
+  value_kinds_.push_back(v.kind);
+  switch (v.kind) {
+    case 4:
+      value_data_.put_svarint(static_cast<std::int64_t>(v.bits));
       break;
-    case 1:
-      value_kinds_.push_back(std::get<bool>(v) ? 3 : 2);
-      break;
-    case 2:
-      value_kinds_.push_back(4);
-      value_data_.put_svarint(std::get<std::int64_t>(v));
-      break;
-    case 3: {
-      value_kinds_.push_back(5);
-      std::uint64_t bits;
-      const double x = std::get<double>(v);
-      std::memcpy(&bits, &x, sizeof bits);
-      for (int i = 0; i < 8; ++i) value_data_.put_u8(static_cast<std::uint8_t>(bits >> (8 * i)));
-      break;
-    }
-    case 4: {
-      value_kinds_.push_back(6);
-      const std::string& s = std::get<std::string>(v);
-      value_data_.put_uvarint(s.size());
-      value_data_.put_bytes({reinterpret_cast<const std::uint8_t*>(s.data()), s.size()});
-      break;
-    }
     case 5: {
-      value_kinds_.push_back(7);
-      const bytes& s = std::get<bytes>(v);
-      value_data_.put_uvarint(s.size());
-      value_data_.put_bytes(s);
+      std::uint8_t le[8];
+      for (int i = 0; i < 8; ++i) le[i] = static_cast<std::uint8_t>(v.bits >> (8 * i));
+      value_data_.put_bytes(le);
       break;
     }
-    default:
-      value_kinds_.push_back(8);
-      value_data_.put_uvarint(std::get<container_slot>(v).index);
+    case 6:
+    case 7:
+      value_data_.put_uvarint(v.data.size());
+      value_data_.put_bytes({reinterpret_cast<const std::uint8_t*>(v.data.data()), v.data.size()});
+      break;
+    case 8:
+      value_data_.put_uvarint(v.bits);
+      break;
+    default:  // no payload
       break;
   }
 }
 
 void delta_encoder::put_containers() {
-  if (d_.containers.empty()) return;
-  containers_.put_uvarint(d_.containers.size());
-  for (const container_desc& c : d_.containers) {
+  if (d_.containers->empty()) return;
+  containers_.put_uvarint(d_.containers->size());
+  for (const container_desc& c : *d_.containers) {
     containers_.put_u8(static_cast<std::uint8_t>(c.how));
     containers_.put_u8(static_cast<std::uint8_t>(c.type));
     switch (c.how) {
@@ -211,69 +198,89 @@ void delta_encoder::put_containers() {
 flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBuilder& b,
                                                       bool omit_deleted) {
   put_containers();
+  const std::size_t runs = d_.runs.size();
   for (auto* column : {&kinds_, &targets_, &replica_of_, &seqs_, &lengths_}) {
-    column->reserve(d_.ops.size());
+    column->reserve(runs);
   }
-  origin_replicas_.reserve(2 * d_.ops.size());
-  origin_seqs_.reserve(2 * d_.ops.size());
+  origin_replicas_.reserve(2 * runs);
+  origin_seqs_.reserve(2 * runs);
+  text_.reserve(d_.pieces.size());
   deleted_set deleted;
-  if (omit_deleted) deleted = deleted_in(d_);
-  for (const doc_op& op : d_.ops) {
-    targets_.push_back(op.container);
-    if (const auto* ins = std::get_if<text_insert_run>(&op.op)) {
-      const std::uint64_t n = utf8_count_code_points(ins->content);
-      kinds_.push_back(kind_text_insert);
-      put_id(ins->id, n);
-      lengths_.push_back(n);
-      put_origins(ins->id, n, ins->origin_left, ins->origin_right);
-      if (deleted.empty()) {
-        text_.push_back(ins->content);
-        text_bytes_ += ins->content.size();
-      } else {
-        std::string_view rest(ins->content);
-        deleted.segments(ins->id, n, [&](std::uint64_t len, bool gone) {
-          const std::size_t bytes = utf8_advance(rest, static_cast<std::size_t>(len));
-          if (!gone) {
-            text_.push_back(rest.substr(0, bytes));
-            text_bytes_ += bytes;
+  if (omit_deleted) {
+    for (const enc_run& r : d_.runs) {
+      if (r.kind == enc_run::remove) deleted.add(r.left, r.len, r.backward);
+    }
+    deleted.finish();
+  }
+  for (const enc_run& r : d_.runs) {
+    targets_.push_back(r.container);
+    kinds_.push_back(r.kind);
+    switch (r.kind) {
+      case enc_run::text_insert: {
+        put_id(r.id, r.len);
+        lengths_.push_back(r.len);
+        put_origins(r);
+        const std::string_view* piece = d_.pieces.data() + r.first;
+        const std::string_view* const pieces_end = piece + r.count;
+        if (deleted.empty()) {
+          for (; piece != pieces_end; ++piece) {
+            text_.push_back(*piece);
+            text_bytes_ += piece->size();
           }
-          rest.remove_prefix(bytes);
+          break;
+        }
+        // Walk the pieces by code points, keeping what no delete targets.
+        std::string_view rest = piece != pieces_end ? *piece : std::string_view();
+        deleted.segments(r.id, r.len, [&](std::uint64_t len, bool gone) {
+          while (len > 0) {
+            while (rest.empty() && piece + 1 < pieces_end) rest = *++piece;
+            if (rest.empty()) return;  // content shorter than the run says
+            const std::size_t take = utf8_advance(rest, static_cast<std::size_t>(len));
+            // At least one, so that bytes that are not UTF-8 (a doc_delta
+            // no one checked) cannot stall the walk.
+            const std::uint64_t got = std::max<std::size_t>(
+                1, utf8_count_code_points(rest.substr(0, take)));
+            if (!gone) {
+              text_.push_back(rest.substr(0, take));
+              text_bytes_ += take;
+            }
+            rest.remove_prefix(take);
+            len -= std::min(len, got);
+          }
         });
+        break;
       }
-    } else if (const auto* del = std::get_if<text_delete_run>(&op.op)) {
-      kinds_.push_back(kind_delete);
-      put_id(del->id, del->length);
-      lengths_.push_back(del->length);
-      put_ref(del->target, cursor_.value_or(del->id), delete_replicas_, delete_seqs_);
-      delete_backward_.push_back(del->backward);
-      cursor_ = op_id{del->target.replica, del->backward ? del->target.seq - del->length
-                                                         : del->target.seq + del->length};
-    } else if (const auto* l = std::get_if<list_insert_run>(&op.op)) {
-      kinds_.push_back(kind_list_insert);
-      put_id(l->id, l->values.size());
-      lengths_.push_back(l->values.size());
-      put_origins(l->id, l->values.size(), l->origin_left, l->origin_right);
-      for (const delta_value& v : l->values) put_value(v);
-    } else if (const auto* w = std::get_if<map_write>(&op.op)) {
-      kinds_.push_back(kind_map_write);
-      put_id(w->id, 1);
-      auto [it, fresh] = key_index_.try_emplace(std::string_view(w->key), key_names_.size());
-      if (fresh) key_names_.push_back(w->key);
-      key_of_.push_back(it->second);
-      lamports_.push_back(zigzag(static_cast<std::int64_t>(w->lamport - last_lamport_)));
-      last_lamport_ = w->lamport;
-      pred_counts_.push_back(w->preds.size());
-      for (const op_id& p : w->preds) put_ref(p, w->id, pred_replicas_, pred_seqs_);
-      if (w->value) {
-        put_value(*w->value);
-      } else {
-        value_kinds_.push_back(0);
+      case enc_run::remove:
+        put_id(r.id, r.len);
+        lengths_.push_back(r.len);
+        put_ref(r.left, has_cursor_ ? cursor_ : r.id, delete_replicas_, delete_seqs_);
+        delete_backward_.push_back(r.backward);
+        has_cursor_ = true;
+        cursor_ = op_id{r.left.replica, r.backward ? r.left.seq - r.len : r.left.seq + r.len};
+        break;
+      case enc_run::list_insert:
+        put_id(r.id, r.len);
+        lengths_.push_back(r.len);
+        put_origins(r);
+        for (std::size_t k = 0; k < r.count; ++k) put_value(d_.values[r.first + k]);
+        break;
+      case enc_run::map_write: {
+        const enc_write& w = d_.writes[r.first];
+        put_id(r.id, 1);
+        auto [it, fresh] = key_index_.try_emplace(w.key, key_names_.size());
+        if (fresh) key_names_.push_back(w.key);
+        key_of_.push_back(it->second);
+        lamports_.push_back(zigzag(static_cast<std::int64_t>(w.lamport - last_lamport_)));
+        last_lamport_ = w.lamport;
+        pred_counts_.push_back(w.preds.size());
+        for (const op_id& p : w.preds) put_ref(p, r.id, pred_replicas_, pred_seqs_);
+        put_value(w.value);
+        break;
       }
-    } else {
-      const auto& a = std::get<counter_add>(op.op);
-      kinds_.push_back(kind_counter_add);
-      put_id(a.id, 1);
-      amounts_.push_back(zigzag(a.amount));
+      default:
+        put_id(r.id, 1);
+        amounts_.push_back(zigzag(r.amount));
+        break;
     }
   }
   if (!key_names_.empty()) {
@@ -289,10 +296,11 @@ flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBui
     return bytes.empty() ? flatbuffers::Offset<flatbuffers::Vector<std::uint8_t>>()
                          : b.CreateVector(bytes);
   };
+  byte_writer scratch;  // one buffer for every rle column
   auto rle = [&](const std::vector<std::uint64_t>& values) {
-    byte_writer w;
-    encode_rle(w, values);
-    return vec(w.bytes());
+    scratch.clear();
+    encode_rle(scratch, values);
+    return vec(scratch.bytes());
   };
   auto bools = [&](const std::vector<bool>& values) {
     if (std::find(values.begin(), values.end(), true) == values.end()) {
@@ -335,7 +343,7 @@ flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBui
   const auto amounts = rle(amounts_);
 
   wire::deltaBuilder t(b);
-  t.add_runs(d_.ops.size());
+  t.add_runs(runs);
   t.add_replicas(replicas);
   t.add_containers(containers);
   t.add_kinds(kinds);
@@ -362,11 +370,76 @@ flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBui
   return t.Finish();
 }
 
+// runs_of views a doc_delta as runs.
+enc_delta runs_of(const doc_delta& d) {
+  enc_delta out;
+  out.containers = &d.containers;
+  out.runs.reserve(d.ops.size());
+  for (const doc_op& op : d.ops) {
+    enc_run r;
+    r.container = op.container;
+    if (const auto* ins = std::get_if<text_insert_run>(&op.op)) {
+      r.kind = enc_run::text_insert;
+      r.id = ins->id;
+      r.len = utf8_count_code_points(ins->content);
+      r.has_left = ins->origin_left.has_value();
+      r.has_right = ins->origin_right.has_value();
+      if (r.has_left) r.left = *ins->origin_left;
+      if (r.has_right) r.right = *ins->origin_right;
+      r.first = out.pieces.size();
+      r.count = 1;
+      out.pieces.push_back(ins->content);
+    } else if (const auto* del = std::get_if<text_delete_run>(&op.op)) {
+      r.kind = enc_run::remove;
+      r.id = del->id;
+      r.len = del->length;
+      r.left = del->target;
+      r.backward = del->backward;
+    } else if (const auto* l = std::get_if<list_insert_run>(&op.op)) {
+      r.kind = enc_run::list_insert;
+      r.id = l->id;
+      r.len = l->values.size();
+      r.has_left = l->origin_left.has_value();
+      r.has_right = l->origin_right.has_value();
+      if (r.has_left) r.left = *l->origin_left;
+      if (r.has_right) r.right = *l->origin_right;
+      r.first = out.values.size();
+      r.count = l->values.size();
+      for (const delta_value& v : l->values) out.values.push_back(enc_value_of(v));
+    } else if (const auto* w = std::get_if<map_write>(&op.op)) {
+      r.kind = enc_run::map_write;
+      r.id = w->id;
+      r.first = out.writes.size();
+      enc_write ew{w->key, w->lamport, w->preds, {}};
+      ew.value = w->value ? enc_value_of(*w->value) : enc_value{0, 0, {}};
+      out.writes.push_back(ew);
+    } else {
+      const auto& a = std::get<counter_add>(op.op);
+      r.kind = enc_run::counter_add;
+      r.id = a.id;
+      r.amount = a.amount;
+    }
+    out.runs.push_back(r);
+  }
+  return out;
+}
+
 }  // namespace
+
+enc_value enc_value_of(const delta_value& v) {
+  if (const auto* slot = std::get_if<container_slot>(&v)) return {8, slot->index, {}};
+  return enc_scalar_of(v);
+}
+
+flatbuffers::Offset<wire::delta> build_delta(flatbuffers::FlatBufferBuilder& b,
+                                             const enc_delta& d, bool omit_deleted) {
+  return delta_encoder(d).build(b, omit_deleted);
+}
 
 flatbuffers::Offset<wire::delta> build_delta(flatbuffers::FlatBufferBuilder& b,
                                              const doc_delta& d, bool omit_deleted) {
-  return delta_encoder(d).build(b, omit_deleted);
+  const enc_delta runs = runs_of(d);
+  return delta_encoder(runs).build(b, omit_deleted);
 }
 
 flatbuffers::Offset<wire::version_vector> build_version(flatbuffers::FlatBufferBuilder& b,

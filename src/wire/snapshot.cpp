@@ -18,16 +18,19 @@ namespace weft {
 
 std::vector<std::uint8_t> save(const doc& d, const save_options& options) {
   const bool state_only = options.kind == snapshot_kind::state_only;
-  doc_delta ops, pending;
-  d.impl().snapshot_ops(state_only, ops, pending);
+  // The ops go straight from the document's storage into the columns;
+  // only the (rarely present) pending ops take the doc_delta route.
+  std::vector<container_desc> table;
+  internal::enc_delta ops;
+  d.impl().snapshot_runs(state_only, table, ops);
+  doc_delta pending;
+  d.impl().snapshot_pending(pending);
 
   // Text dominates big snapshots; sizing the builder for it up front saves
   // the copies of doubling.
   std::size_t text = 0;
-  for (const doc_op& op : ops.ops) {
-    if (const auto* ins = std::get_if<text_insert_run>(&op.op)) text += ins->content.size();
-  }
-  flatbuffers::FlatBufferBuilder b(4096 + text + ops.ops.size() * 8);
+  for (const std::string_view piece : ops.pieces) text += piece.size();
+  flatbuffers::FlatBufferBuilder b(4096 + text + ops.runs.size() * 8);
   const auto id = b.CreateString(d.id());
   const auto version = internal::build_version(b, d.version());
   const auto ops_t = internal::build_delta(b, ops, state_only);
