@@ -38,6 +38,8 @@ std::string_view errc_name(errc code) noexcept {
       return "unsupported";
     case errc::too_large:
       return "too_large";
+    case errc::io_error:
+      return "io_error";
   }
   // errc_name can see a value outside the enumerators when a code is decoded
   // from a newer peer, so this is not an invariant violation.

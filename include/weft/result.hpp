@@ -38,6 +38,7 @@ enum class errc : std::uint8_t {
   corrupted,           // internal state violates an invariant (checkers)
   unsupported,         // bytes from a newer format (version, codec, kind)
   too_large,           // input exceeds a configured limit (decode_limits)
+  io_error,            // storage failed to read or write (disk full, EIO, ...)
 };
 
 // errc_name returns a stable, lower-case identifier for `code`.

@@ -31,7 +31,7 @@ using weft::errc;
 
 // kLastErrc is the most recently appended errc value; update it (and the name
 // checks below) when appending. -Wswitch in result.cpp flags a missing name.
-constexpr errc kLastErrc = errc::too_large;
+constexpr errc kLastErrc = errc::io_error;
 
 weft::result<int> parse_digit(char c) {
   if (c < '0' || c > '9') {
@@ -78,6 +78,7 @@ TEST_CASE("errc_name gives the documented name of every code", "[result]") {
   CHECK(weft::errc_name(errc::corrupted) == "corrupted");
   CHECK(weft::errc_name(errc::unsupported) == "unsupported");
   CHECK(weft::errc_name(errc::too_large) == "too_large");
+  CHECK(weft::errc_name(errc::io_error) == "io_error");
 }
 
 TEST_CASE("errc_name names are distinct, lower-case identifiers", "[result]") {
