@@ -24,6 +24,10 @@
 #include "weft/event.hpp"
 #include "weft/origin.hpp"
 
+namespace weft {
+struct presence_event;
+}  // namespace weft
+
 namespace weft::internal {
 
 class observer_registry {
@@ -35,8 +39,11 @@ class observer_registry {
   using register_fn = std::function<void(const register_event&)>;
   using deep_fn = std::function<void(const std::vector<event>&)>;
   using update_fn = std::function<void(const doc_delta&, const weft::origin&)>;
-  using any_fn =
-      std::variant<text_fn, list_fn, map_fn, counter_fn, register_fn, deep_fn, update_fn>;
+  // presence_fn observes a weft::presence, which keeps a registry of its own
+  // (under no_target) so that its subscriptions work like a document's.
+  using presence_fn = std::function<void(const presence_event&)>;
+  using any_fn = std::variant<text_fn, list_fn, map_fn, counter_fn, register_fn, deep_fn,
+                              update_fn, presence_fn>;
 
   // no_target is the container of update observers.
   static constexpr std::uint32_t no_target = 0xFFFFFFFFu;
