@@ -77,6 +77,7 @@ enum class message_kind : std::uint8_t {
   delta = 1,
   snapshot = 2,
   version_vector = 3,
+  sync = 4,  // a sync protocol message (weft/sync/message.hpp)
 };
 
 // encode_delta returns the bytes of `delta` as a delta message.

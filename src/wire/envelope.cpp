@@ -184,6 +184,8 @@ result<message_kind> kind_of(const wire::envelope& env) {
       return message_kind::snapshot;
     case wire::payload::version_vector:
       return message_kind::version_vector;
+    case wire::payload::sync_message:
+      return message_kind::sync;
     case wire::payload::NONE:
       return make_error(errc::malformed, "envelope without a payload");
   }

@@ -28,6 +28,7 @@
 
 #include <catch2/catch_test_macros.hpp>
 
+#include "fuzz/fuzz_sync.hpp"
 #include "fuzz/fuzz_targets.hpp"
 #include "fuzz/seed_docs.hpp"
 #include "weft/snapshot.hpp"
@@ -48,6 +49,7 @@ constexpr fuzz_target kTargets[] = {
     {"fuzz_delta", weft::fuzz::one_delta},
     {"fuzz_version", weft::fuzz::one_version},
     {"fuzz_snapshot", weft::fuzz::one_snapshot},
+    {"fuzz_sync_message", weft::fuzz::one_sync_message},
 };
 
 int feed(input_fn one, const std::vector<std::uint8_t>& bytes) {

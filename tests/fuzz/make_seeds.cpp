@@ -5,10 +5,11 @@
 // -----------------------------------------------------------------------------
 //
 // Writes the fuzzers' seed corpora: `make_seeds <dir>` fills <dir>/fuzz_delta,
-// <dir>/fuzz_version, <dir>/fuzz_snapshot and <dir>/fuzz_columns with valid
-// messages made from the documents of seed_docs.hpp (full deltas, deltas
-// since a past version, version vectors, full and state-only snapshots,
-// each also zstd-compressed) and with hand-made columns. Valid inputs let
+// <dir>/fuzz_version, <dir>/fuzz_snapshot, <dir>/fuzz_sync_message and
+// <dir>/fuzz_columns with valid messages made from the documents of
+// seed_docs.hpp (full deltas, deltas since a past version, version vectors,
+// full and state-only snapshots, each also zstd-compressed; sync messages of
+// every kind) and with hand-made columns. Valid inputs let
 // libFuzzer start deep inside the decoders instead of rediscovering the
 // envelope byte by byte. Deterministic: the same files on every run.
 
@@ -24,7 +25,9 @@
 #include <vector>
 
 #include "fuzz/seed_docs.hpp"
+#include "weft/presence.hpp"
 #include "weft/snapshot.hpp"
+#include "weft/sync/message.hpp"
 #include "weft/version_vector.hpp"
 #include "weft/wire.hpp"
 #include "wire/column.hpp"
@@ -127,6 +130,68 @@ void write_version_seeds(const fs::path& dir) {
   write(dir, "fuzz_version", "vv-many-zstd", weft::encode_version(many, zstd));
 }
 
+// Sync messages of every kind; the documents' deltas as delta messages
+// (channel 0, the one fuzz_sync_message's sessions have open).
+void write_sync_seeds(const fs::path& dir) {
+  namespace sync = weft::sync;
+  const std::string t = "fuzz_sync_message";
+  const weft::encode_options zstd{weft::compression::zstd, 0};
+  auto put = [&](const std::string& name, const sync::message& m) {
+    write(dir, t, name, sync::encode_message(m));
+  };
+  sync::hello_message hello;
+  hello.replicas = {weft::fuzz::kReplicaA, weft::fuzz::kReplicaB};
+  hello.credentials = "token";
+  hello.capabilities = 3;
+  hello.docs = {{0, "fuzz", sync::role::none}, {1, "other", sync::role::none}};
+  put("hello", hello);
+  sync::hello_message answer;
+  answer.answer = true;
+  answer.docs = {{0, "fuzz", sync::role::write}, {1, "other", sync::role::none}};
+  put("hello-answer", answer);
+  put("ping", sync::ping_message{7});
+  put("pong", sync::pong_message{7});
+  put("error", sync::error_message{sync::error_code::read_only, "read only", 0});
+  put("error-connection", sync::error_message{sync::error_code::rate_limited, "slow down", {}});
+  put("goodbye", sync::goodbye_message{});
+  put("goodbye-channels", sync::goodbye_message{{0, 1}});
+
+  weft::presence_update full;
+  full.client = weft::fuzz::kReplicaA;
+  full.clock = 3;
+  full.what = weft::presence_update::kind::full;
+  full.user_id = "u1";
+  full.name = "Ada";
+  full.color = "#00ff00";
+  full.avatar_url = "https://a.example/x.png";
+  weft::presence_cursor c;
+  c.text = "text";
+  c.anchor_pos = weft::anchor{weft::op_id{weft::fuzz::kReplicaA, 2}, weft::affinity::left};
+  c.head = weft::anchor{std::nullopt, weft::affinity::right};
+  full.cursor = std::optional<weft::presence_cursor>(c);
+  full.custom["k"] = "v";
+  weft::presence_update patch;
+  patch.client = weft::fuzz::kReplicaA;
+  patch.clock = 4;
+  patch.cursor = std::optional<weft::presence_cursor>();
+  patch.custom["k"] = std::nullopt;
+  weft::presence_update bye;
+  bye.client = weft::fuzz::kReplicaB;
+  bye.clock = 9;
+  bye.what = weft::presence_update::kind::goodbye;
+  put("presence", sync::presence_message{0, {full, patch, bye}});
+
+  for (const auto& s : weft::fuzz::make_seed_docs()) {
+    const weft::doc_delta all = s.d.delta_since(weft::version_vector{});
+    put("delta-" + s.name, sync::delta_message{0, all});
+    write(dir, t, "delta-" + s.name + "-zstd",
+          sync::encode_message(sync::delta_message{0, all}, zstd));
+    if (s.since) put("delta-" + s.name + "-since", sync::delta_message{0, s.d.delta_since(*s.since)});
+    put("version-" + s.name, sync::version_message{0, s.d.version(), true});
+    put("ack-" + s.name, sync::ack_message{0, s.d.version()});
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -135,7 +200,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const fs::path dir = argv[1];
-  for (const char* t : {"fuzz_columns", "fuzz_delta", "fuzz_version", "fuzz_snapshot"}) {
+  for (const char* t : {"fuzz_columns", "fuzz_delta", "fuzz_version", "fuzz_snapshot",
+                        "fuzz_sync_message"}) {
     fs::create_directories(dir / t);
   }
 
@@ -164,6 +230,7 @@ int main(int argc, char** argv) {
   }
   write_version_seeds(dir);
   write_column_seeds(dir);
+  write_sync_seeds(dir);
 
   for (const auto& [target, n] : g_written) {
     std::printf("make_seeds: %zu seeds in %s\n", n, (dir / target).string().c_str());
