@@ -9,19 +9,9 @@
 #include <algorithm>
 #include <random>
 
+#include "weft/internal/splitmix.hpp"
+
 namespace weft::sync {
-namespace {
-
-// splitmix64: small, seedable and good enough to spread reconnects; the
-// point is decorrelating clients, not unpredictability.
-std::uint64_t next_random(std::uint64_t& state) noexcept {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-}  // namespace
 
 backoff::backoff(backoff_options options) : options_(options), state_(options.seed) {
   if (state_ == 0) {
@@ -42,7 +32,7 @@ std::chrono::milliseconds backoff::next_delay() {
   ceiling = std::min(ceiling, cap);
   if (attempts_ < UINT32_MAX) ++attempts_;
   return std::chrono::milliseconds{
-      static_cast<std::int64_t>(next_random(state_) % (ceiling + 1))};
+      static_cast<std::int64_t>(internal::splitmix64(state_) % (ceiling + 1))};
 }
 
 void backoff::connected_for(std::chrono::milliseconds up) {

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "doc/doc_impl.hpp"
 #include "fmt/format.h"
 #include "weft/internal/utf8.hpp"
 
@@ -62,23 +63,6 @@ std::size_t run_bytes(const doc_op& op) {
                          op.op);
 }
 
-std::uint64_t run_ops(const doc_op& op) {
-  return std::visit(
-      [](const auto& o) -> std::uint64_t {
-        using T = std::decay_t<decltype(o)>;
-        if constexpr (std::is_same_v<T, text_insert_run>) {
-          return weft::internal::utf8_count_code_points(o.content);
-        } else if constexpr (std::is_same_v<T, text_delete_run>) {
-          return o.length;
-        } else if constexpr (std::is_same_v<T, list_insert_run>) {
-          return o.values.size();
-        } else {
-          return 1;
-        }
-      },
-      op.op);
-}
-
 std::uint64_t run_items(const doc_op& op) {
   if (const auto* l = std::get_if<list_insert_run>(&op.op)) return 1 + l->values.size();
   if (const auto* m = std::get_if<map_write>(&op.op)) return 2 + m->preds.size();
@@ -112,7 +96,7 @@ class builder {
 
   void add(doc_op op) {
     bytes_ += cost(op);
-    ops_ += run_ops(op);
+    ops_ += weft::internal::op_size(op);
     items_ += run_items(op);
     note_replicas(op);
     op.container = row(op.container);
@@ -239,14 +223,14 @@ bool splittable(const doc_op& op) {
   return (std::holds_alternative<text_insert_run>(op.op) ||
           std::holds_alternative<text_delete_run>(op.op) ||
           std::holds_alternative<list_insert_run>(op.op)) &&
-         run_ops(op) > 1;
+         weft::internal::op_size(op) > 1;
 }
 
 // fitting returns how many of `op`'s first ops fit in `bytes` and `items`
 // (at least 0, at most all but one).
 std::uint64_t fitting(const doc_op& op, std::size_t bytes, std::uint64_t ops_left,
                       std::uint64_t items_left) {
-  const std::uint64_t total = run_ops(op);
+  const std::uint64_t total = weft::internal::op_size(op);
   std::uint64_t n = std::min<std::uint64_t>(total - 1, ops_left);
   if (const auto* t = std::get_if<text_insert_run>(&op.op)) {
     if (bytes <= kRunBytes) return 0;
@@ -282,7 +266,7 @@ std::vector<doc_delta> split_delta(const doc_delta& d, const chunk_limits& limit
     doc_op op = original;
     for (;;) {
       const std::size_t cost = b.cost(op);
-      if (b.bytes() + cost <= max_bytes && b.ops() + run_ops(op) <= max_ops &&
+      if (b.bytes() + cost <= max_bytes && b.ops() + weft::internal::op_size(op) <= max_ops &&
           b.items() + run_items(op) <= max_items) {
         b.add(std::move(op));
         break;
@@ -319,7 +303,7 @@ version_vector tops(const doc_delta& d) {
   version_vector v;
   for (const doc_op& op : d.ops) {
     const op_id start = run_start(op);
-    const std::uint64_t n = run_ops(op);
+    const std::uint64_t n = weft::internal::op_size(op);
     if (n == 0) continue;
     const seq_t end = start.seq > max_seq + 1 - n ? max_seq + 1 : start.seq + n;
     v.advance(start.replica, end);

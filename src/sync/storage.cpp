@@ -17,6 +17,7 @@
 
 #include "fmt/format.h"
 #include "sync/log_format.hpp"
+#include "weft/internal/splitmix.hpp"
 
 namespace weft::sync {
 
@@ -262,11 +263,7 @@ error unreadable_error(std::string_view doc_id, const error& why) {
 
 std::uint64_t next_salt(std::uint64_t& s) noexcept {
   for (;;) {
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    if (z != 0) return z;
+    if (const std::uint64_t z = weft::internal::splitmix64(s); z != 0) return z;
   }
 }
 

@@ -26,6 +26,7 @@
 #include <utility>
 
 #include "weft/assert.hpp"
+#include "weft/internal/splitmix.hpp"
 #include "weft/value.hpp"
 
 namespace weft::testing {
@@ -34,12 +35,7 @@ namespace weft::testing {
 
 namespace {
 
-std::uint64_t splitmix64(std::uint64_t& x) noexcept {
-  std::uint64_t z = (x += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
+using weft::internal::splitmix64;
 
 std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
 
