@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -66,7 +67,9 @@ class undo_impl {
   }
   void revert(const undo_record& r);
   void revert_insert(const undo_record& r);
-  void revert_delete(const undo_record& r);
+  // revert_deletes restores the elements of several seq_delete records of
+  // one container together, so that they go back in their old order.
+  void revert_deletes(std::span<const undo_record* const> records);
   op_id follow(op_id id) const;
   void push(std::deque<step>& to, step s);
 

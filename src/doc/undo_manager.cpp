@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <span>
 #include <utility>
 
 #include "doc/undo_impl.hpp"
@@ -96,7 +98,23 @@ result<bool> undo_impl::pop(std::deque<step>& from, mode m) {
   d_->begin(m == mode::undoing ? origin::undo() : origin::redo());
   try {
     failed_.reset();
-    for (auto it = s.records.rbegin(); it != s.records.rend() && !failed_; ++it) revert(*it);
+    for (auto it = s.records.rbegin(); it != s.records.rend() && !failed_;) {
+      if (it->what != undo_record::kind::seq_delete) {
+        revert(*it++);
+        continue;
+      }
+      // Consecutive deletes in one container are restored as one: one at a
+      // time, a later element would be placed beside the tombstones of the
+      // earlier ones instead of beside the copies already re-inserted.
+      std::vector<const undo_record*> run;
+      for (const std::uint32_t c = it->container;
+           it != s.records.rend() && it->what == undo_record::kind::seq_delete &&
+           it->container == c;
+           ++it) {
+        run.push_back(&*it);
+      }
+      revert_deletes(run);
+    }
   } catch (...) {
     d_->commit();
     mode_ = mode::normal;
@@ -118,9 +136,11 @@ void undo_impl::revert(const undo_record& r) {
     case undo_record::kind::seq_insert:
       revert_insert(r);
       return;
-    case undo_record::kind::seq_delete:
-      revert_delete(r);
+    case undo_record::kind::seq_delete: {
+      const undo_record* one = &r;
+      revert_deletes({&one, 1});
       return;
+    }
     case undo_record::kind::map_write: {
       const map_state& m = *d_->containers_[r.container]->map;
       const auto& live = m.live[r.key];
@@ -170,8 +190,8 @@ void undo_impl::revert_insert(const undo_record& r) {
   }
 }
 
-void undo_impl::revert_delete(const undo_record& r) {
-  container_state& st = *d_->containers_[r.container];
+void undo_impl::revert_deletes(std::span<const undo_record* const> records) {
+  container_state& st = *d_->containers_[records.front()->container];
   const text_impl& t = *st.seq;
   struct gone {
     std::uint32_t raw;
@@ -180,14 +200,16 @@ void undo_impl::revert_delete(const undo_record& r) {
     op_id id;
   };
   std::vector<gone> elements;
-  for (const op_id& id : r.deleted) {
-    if (follow(id) != id) continue;  // already restored as a copy
-    const lv_t lv = d_->lv_of(r.container, id);
-    if (lv == no_lv) continue;
-    bool visible = false;
-    const seq_metrics before = t.seq().rank(lv, &visible);
-    if (visible) continue;
-    elements.push_back(gone{before.raw, before.vis, lv, id});
+  for (const undo_record* r : records) {
+    for (const op_id& id : r->deleted) {
+      if (follow(id) != id) continue;  // already restored as a copy
+      const lv_t lv = d_->lv_of(r->container, id);
+      if (lv == no_lv) continue;
+      bool visible = false;
+      const seq_metrics before = t.seq().rank(lv, &visible);
+      if (visible) continue;
+      elements.push_back(gone{before.raw, before.vis, lv, id});
+    }
   }
   std::sort(elements.begin(), elements.end(),
             [](const gone& a, const gone& b) { return a.raw < b.raw; });
@@ -207,7 +229,8 @@ void undo_impl::revert_delete(const undo_record& r) {
       }
     }
     op_id first;
-    const auto done = d_->seq_insert_cells(r.container, elements[begin].pos, utf8, cells, &first);
+    const auto done =
+        d_->seq_insert_cells(records.front()->container, elements[begin].pos, utf8, cells, &first);
     note(done);
     if (!done) return;
     for (std::size_t i = begin; i < end; ++i) {

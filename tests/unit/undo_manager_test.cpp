@@ -721,3 +721,72 @@ TEST_CASE("undo: nothing to undo is not an error") {
 }
 
 }  // namespace
+
+TEST_CASE("undo: a step of several inserts or deletes comes back in order") {
+  // Several records of one step restore their elements together: restored
+  // one record at a time, the later elements would be placed relative to
+  // tombstones the earlier ones were already re-inserted beside.
+  SECTION("two inserts in one transaction, undone and redone") {
+    doc a(kA);
+    auto t = a.get_text("t");
+    undo_manager um(a);
+    a.transact([&] {
+      ok(t.insert(0, "a"));
+      ok(t.insert(1, "b"));
+    });
+    REQUIRE(undo(um, a));
+    CHECK(t.to_string().empty());
+    REQUIRE(redo(um, a));
+    CHECK(t.to_string() == "ab");
+    REQUIRE(undo(um, a));
+    REQUIRE(redo(um, a));
+    CHECK(t.to_string() == "ab");
+  }
+  SECTION("typing grouped by the capture window, with text around it") {
+    fake_clock clock;
+    doc a(kA);
+    auto t = a.get_text("t");
+    ok(t.insert(0, "[]"));
+    undo_manager um(a, with_clock(clock));
+    for (const char* s : {"x", "y", "z"}) {
+      const std::size_t at = t.size() - 1;
+      ok(t.insert(at, s));
+    }
+    CHECK(t.to_string() == "[xyz]");
+    REQUIRE(undo(um, a));
+    CHECK(t.to_string() == "[]");
+    REQUIRE(redo(um, a));
+    CHECK(t.to_string() == "[xyz]");
+  }
+  SECTION("deletes one at a time, undone") {
+    fake_clock clock;
+    doc a(kA);
+    auto t = a.get_text("t");
+    ok(t.insert(0, "abcdef"));
+    clock.later();
+    undo_manager um(a, with_clock(clock));
+    ok(t.erase(1, 1));  // acdef
+    ok(t.erase(1, 1));  // adef
+    ok(t.erase(2, 1));  // adf
+    CHECK(t.to_string() == "adf");
+    REQUIRE(undo(um, a));
+    CHECK(t.to_string() == "abcdef");
+    REQUIRE(redo(um, a));
+    CHECK(t.to_string() == "adf");
+    REQUIRE(undo(um, a));
+    CHECK(t.to_string() == "abcdef");
+  }
+  SECTION("a list") {
+    doc a(kA);
+    auto l = a.get_list("l");
+    undo_manager um(a);
+    a.transact([&] {
+      ok(l.insert(0, value{std::int64_t{1}}));
+      ok(l.insert(1, value{std::int64_t{2}}));
+      ok(l.insert(2, value{std::int64_t{3}}));
+    });
+    REQUIRE(undo(um, a));
+    REQUIRE(redo(um, a));
+    CHECK(a.to_json() == R"({"l":[1,2,3]})");
+  }
+}
