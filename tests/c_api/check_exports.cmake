@@ -1,14 +1,16 @@
-# check_exports.cmake: cmake -DNM=<nm> -DLIB=<libweft_c.so> -DHEADER=<weft.h>
-#   -DTESTS=<tests/c_api> -P check_exports.cmake
+# check_exports.cmake: cmake -DNM=<nm> -DLIB=<libweft_c.so>
+#   -DINCLUDE=<bindings/c/include> -DTESTS=<tests/c_api> -P check_exports.cmake
 #
 # Fails unless
+# - the umbrella weft.h includes every header under INCLUDE/weft,
 # - every symbol the shared library defines for dynamic linking is weft_*,
-# - every function weft.h declares (WEFT_API) is exported, and nothing else,
+# - every function those headers declare (WEFT_API) is exported, and
+#   nothing else,
 # - every such function appears in a test under TESTS (*.c, *.py).
 
 cmake_minimum_required(VERSION 3.25)
 
-foreach(v IN ITEMS NM LIB HEADER TESTS)
+foreach(v IN ITEMS NM LIB INCLUDE TESTS)
   if(NOT ${v})
     message(FATAL_ERROR "check_exports: ${v} is not set")
   endif()
@@ -39,7 +41,24 @@ if(foreign)
   message(FATAL_ERROR "check_exports: ${LIB} exports symbols outside weft_*:\n  ${foreign}")
 endif()
 
-file(READ ${HEADER} header)
+file(READ ${INCLUDE}/weft.h header)
+file(GLOB parts RELATIVE ${INCLUDE} ${INCLUDE}/weft/*.h)
+list(LENGTH parts n_parts)
+if(n_parts EQUAL 0)
+  message(FATAL_ERROR "check_exports: no headers under ${INCLUDE}/weft")
+endif()
+set(not_included "")
+foreach(part IN LISTS parts)
+  if(NOT header MATCHES "#include \"${part}\"")
+    list(APPEND not_included ${part})
+  endif()
+  file(READ ${INCLUDE}/${part} text)
+  string(APPEND header "${text}")
+endforeach()
+if(not_included)
+  message(FATAL_ERROR "check_exports: weft.h does not include ${not_included}")
+endif()
+
 string(REGEX MATCHALL "WEFT_API [^;(]*[ *](weft_[a-z0-9_]+)\\(" decls "${header}")
 set(declared "")
 foreach(d IN LISTS decls)
@@ -48,7 +67,7 @@ foreach(d IN LISTS decls)
 endforeach()
 list(LENGTH declared n_declared)
 if(n_declared LESS 100)
-  message(FATAL_ERROR "check_exports: found only ${n_declared} declarations in ${HEADER}")
+  message(FATAL_ERROR "check_exports: found only ${n_declared} declarations under ${INCLUDE}")
 endif()
 
 set(missing "")
@@ -87,4 +106,5 @@ if(untested)
 endif()
 
 list(LENGTH exported n)
-message(STATUS "check_exports: ${n} weft_* functions exported, declared and tested; nothing else")
+message(STATUS "check_exports: ${n} weft_* functions in weft.h and ${n_parts} headers exported, "
+               "declared and tested; nothing else")

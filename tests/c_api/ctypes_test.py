@@ -8,7 +8,9 @@
 # The C ABI from Python through ctypes (standard library only), as any
 # language with a C FFI would use it: two replicas edit, exchange updates as
 # delta bytes through update callbacks, converge, and report errors as
-# statuses. Usage: ctypes_test.py <path to libweft_c.so>
+# statuses; then two documents and a presence sync through a client and a
+# server sync session joined by in-memory queues, and the server reads the
+# client's presence. Usage: ctypes_test.py <path to libweft_c.so>
 
 import ctypes as C
 import json
@@ -42,6 +44,13 @@ status = C.c_int
 UPDATE_FN = C.CFUNCTYPE(None, p, C.POINTER(C.c_uint8), C.c_size_t, C.c_int32,
                         C.c_char_p, C.c_size_t)
 EVENT_FN = C.CFUNCTYPE(None, p, p)
+SEND_FN = C.CFUNCTYPE(None, p, C.POINTER(C.c_uint8), C.c_size_t)
+NOTIFY_FN = C.CFUNCTYPE(None, p)
+STATE_FN = C.CFUNCTYPE(None, p, C.c_int32)
+WEFT_SYNC_CLIENT, WEFT_SYNC_SERVER = 0, 1
+WEFT_SYNC_LIVE = 3
+WEFT_SYNC_ROLE_WRITE = 2
+WEFT_SYNC_OPT_BACKOFF_SEED = 71
 
 signatures = {
     "weft_version_number": (C.c_int32, []),
@@ -79,6 +88,24 @@ signatures = {
     "weft_presence_take_updates": (status, [p, C.POINTER(Bytes)]),
     "weft_presence_apply": (status, [p, C.POINTER(C.c_uint8), C.c_size_t, C.c_int64]),
     "weft_presence_to_json": (status, [p, C.c_uint64, C.POINTER(Bytes)]),
+    "weft_sync_state_str": (C.c_char_p, [C.c_int32]),
+    "weft_sync_options_new": (status, [C.c_int32, C.POINTER(p)]),
+    "weft_sync_options_free": (None, [p]),
+    "weft_sync_options_set": (status, [p, C.c_int32, C.c_uint64]),
+    "weft_sync_options_set_credentials": (status, [p, C.c_char_p, C.c_size_t]),
+    "weft_sync_session_new": (status, [p, C.POINTER(p)]),
+    "weft_sync_session_free": (None, [p]),
+    "weft_sync_session_last_error": (C.c_char_p, [p]),
+    "weft_sync_session_set_send": (status, [p, SEND_FN, p]),
+    "weft_sync_session_set_connect": (status, [p, NOTIFY_FN, p]),
+    "weft_sync_session_set_state": (status, [p, STATE_FN, p]),
+    "weft_sync_session_add_doc": (status, [p, p, p]),
+    "weft_sync_session_start": (status, [p, C.c_int64]),
+    "weft_sync_session_connected": (status, [p, C.c_int64]),
+    "weft_sync_session_receive": (status, [p, C.POINTER(C.c_uint8), C.c_size_t, C.c_int64]),
+    "weft_sync_session_tick": (status, [p, C.c_int64]),
+    "weft_sync_session_state": (status, [p, C.POINTER(C.c_int32)]),
+    "weft_sync_session_role": (status, [p, C.c_char_p, C.c_size_t, C.POINTER(C.c_int32)]),
 }
 for name, (res, args) in signatures.items():
     f = getattr(lib, name)
@@ -113,6 +140,107 @@ def doc_json(d):
     b = Bytes()
     ok(lib.weft_doc_to_json(d, C.byref(b)), d)
     return json.loads(take(b))
+
+
+def sync_two_docs():
+    """Two documents and a presence through a client and a server session."""
+    ids = (b"notes", b"todo")
+
+    def docs_of(replica):
+        out = []
+        for i in ids:
+            d = p()
+            ok(lib.weft_doc_new_with(replica, i, len(i), None, 0, C.byref(d)))
+            out.append(d)
+        return out
+
+    def insert(d, text):
+        t = p()
+        ok(lib.weft_doc_get_text(d, b"body", 4, C.byref(t)), d)
+        ok(lib.weft_text_insert(t, 0, text, len(text)), d)
+        lib.weft_text_free(t)
+
+    client_docs, server_docs = docs_of(10), docs_of(20)
+    insert(client_docs[0], "ça va".encode())
+    insert(client_docs[1], b"milk")
+    insert(server_docs[1], b"eggs ")
+    client_presence, server_presence = p(), p()
+    ok(lib.weft_presence_new(10, None, 0, C.byref(client_presence)))
+    ok(lib.weft_presence_new(20, None, 0, C.byref(server_presence)))
+    name = "Grace ✓".encode()
+    ok(lib.weft_presence_set_field(client_presence, 1, name, len(name), 0))  # NAME
+
+    def session(side, docs, presence):
+        o, s = p(), p()
+        ok(lib.weft_sync_options_new(side, C.byref(o)))
+        ok(lib.weft_sync_options_set(o, WEFT_SYNC_OPT_BACKOFF_SEED, 3))
+        ok(lib.weft_sync_options_set_credentials(o, b"token", 5))
+        ok(lib.weft_sync_session_new(o, C.byref(s)))
+        lib.weft_sync_options_free(o)
+        for i, d in enumerate(docs):
+            ok(lib.weft_sync_session_add_doc(s, d, presence if i == 0 else None))
+        return s
+
+    client = session(WEFT_SYNC_CLIENT, client_docs, client_presence)
+    server = session(WEFT_SYNC_SERVER, server_docs, server_presence)
+    up, down, asked, states = [], [], [], []
+    # ctypes callbacks must stay referenced while the sessions may call them.
+    callbacks = [
+        SEND_FN(lambda _ud, data, n: up.append(C.string_at(data, n))),
+        SEND_FN(lambda _ud, data, n: down.append(C.string_at(data, n))),
+        NOTIFY_FN(lambda _ud: asked.append(True)),
+        STATE_FN(lambda _ud, st: states.append(lib.weft_sync_state_str(st).decode())),
+    ]
+    ok(lib.weft_sync_session_set_send(client, callbacks[0], None))
+    ok(lib.weft_sync_session_set_send(server, callbacks[1], None))
+    ok(lib.weft_sync_session_set_connect(client, callbacks[2], None))
+    ok(lib.weft_sync_session_set_state(client, callbacks[3], None))
+
+    now = 1000
+    ok(lib.weft_sync_session_start(client, now))
+    assert asked == [True], asked  # the client asks the transport to connect
+    ok(lib.weft_sync_session_connected(server, now))
+    ok(lib.weft_sync_session_connected(client, now))
+    for _ in range(30):
+        now += 10
+        ok(lib.weft_sync_session_tick(client, now))
+        ok(lib.weft_sync_session_tick(server, now))
+        while up or down:
+            for queue, to in ((up, server), (down, client)):
+                while queue:
+                    buf, length = as_u8(queue.pop(0))
+                    ok(lib.weft_sync_session_receive(to, buf, length, now))
+    state = C.c_int32()
+    ok(lib.weft_sync_session_state(client, C.byref(state)))
+    assert state.value == WEFT_SYNC_LIVE and states[-1] == "live", states
+    role = C.c_int32()
+    ok(lib.weft_sync_session_role(client, b"todo", 4, C.byref(role)))
+    assert role.value == WEFT_SYNC_ROLE_WRITE
+
+    for c, sv in zip(client_docs, server_docs):
+        assert doc_json(c) == doc_json(sv), (doc_json(c), doc_json(sv))
+    assert doc_json(server_docs[0])["body"] == "ça va"
+    todo = doc_json(client_docs[1])["body"]
+    assert todo in ("eggs milk", "milkeggs "), todo  # concurrent inserts at 0
+
+    # The server reads the client's presence, carried by the session.
+    entry = Bytes()
+    ok(lib.weft_presence_to_json(server_presence, 10, C.byref(entry)))
+    seen = json.loads(take(entry))
+    assert seen["name"] == "Grace ✓", seen
+
+    # Garbage is refused with a status and a message, and applies nothing.
+    buf, length = as_u8(b"\x00garbage")
+    assert lib.weft_sync_session_receive(client, buf, length, now) != WEFT_OK
+    assert len(lib.weft_sync_session_last_error(client)) > 0
+    assert doc_json(client_docs[0]) == doc_json(server_docs[0])
+
+    lib.weft_sync_session_free(client)
+    lib.weft_sync_session_free(server)
+    for d in client_docs + server_docs:
+        lib.weft_doc_free(d)
+    lib.weft_presence_free(client_presence)
+    lib.weft_presence_free(server_presence)
 
 
 def main():
@@ -236,6 +364,8 @@ def main():
     for doc in (b, c, d):
         lib.weft_doc_free(doc)
     lib.weft_doc_free(None)
+
+    sync_two_docs()
     print("ctypes_test: ok")
 
 

@@ -9,10 +9,12 @@
 // that no exception leaves the library.
 //
 // A weft_doc owns a doc_box through a shared_ptr; every other handle holds a
-// weak_ptr to it. An entry point locks the box for the length of the call,
-// so a document freed from inside a callback is destroyed only when the
-// outermost call returns, and a handle whose document is gone reports
-// WEFT_ERR_DOC_FREED instead of touching freed memory.
+// weak_ptr to it, except sync sessions and relays, which share it (the C++
+// session keeps raw references to the documents it carries). An entry point
+// locks the box for the length of the call, so a document freed from inside
+// a callback is destroyed only when the outermost call returns, and a handle
+// whose document is gone reports WEFT_ERR_DOC_FREED instead of touching
+// freed memory. A weft_presence shares its presence_box the same way.
 
 #ifndef WEFT_BINDINGS_C_SRC_C_API_HPP_
 #define WEFT_BINDINGS_C_SRC_C_API_HPP_
@@ -31,6 +33,7 @@
 #include "weft.h"
 #include "weft/doc.hpp"
 #include "weft/event.hpp"
+#include "weft/presence.hpp"
 #include "weft/result.hpp"
 #include "weft/subscription.hpp"
 #include "weft/undo_manager.hpp"
@@ -76,8 +79,19 @@ struct doc_box {
 using box_ptr = std::shared_ptr<doc_box>;
 using weak_box = std::weak_ptr<doc_box>;
 
-// failure records `msg` for the thread and, when known, the document, and
-// returns `status`.
+// presence_box is what a weft_presence shares with the sync sessions and
+// relays it is given to, which keep it alive.
+struct presence_box {
+  explicit presence_box(weft::presence p) : presence(std::move(p)) {}
+  weft::presence presence;
+  error_slot last_error;
+};
+using presence_ptr = std::shared_ptr<presence_box>;
+
+// fail_in records `msg` for the thread and in `slot` (the handle's own last
+// error, may be null), and returns `status`; fail does so for a document.
+weft_status fail_in(error_slot* slot, weft_status status, std::string_view msg) noexcept;
+weft_status fail_in(error_slot* slot, const weft::error& e) noexcept;
 weft_status fail(doc_box* box, weft_status status, std::string_view msg) noexcept;
 weft_status fail(doc_box* box, const weft::error& e) noexcept;
 weft_status from_errc(errc code) noexcept;
@@ -87,21 +101,26 @@ weft_status check(doc_box* box, const result<T>& r) noexcept {
   return r ? WEFT_OK : fail(box, r.error());
 }
 
-// guard runs `body` (returning weft_status) and turns every exception into a
-// status: no C++ exception crosses the ABI.
+// guard_in runs `body` (returning weft_status) and turns every exception
+// into a status recorded in `slot`: no C++ exception crosses the ABI. guard
+// does so for a document.
 template <class F>
-weft_status guard(doc_box* box, F&& body) noexcept {
+weft_status guard_in(error_slot* slot, F&& body) noexcept {
   try {
     return std::forward<F>(body)();
   } catch (const std::bad_alloc&) {
-    return fail(box, WEFT_ERR_NO_MEMORY, "out of memory");
+    return fail_in(slot, WEFT_ERR_NO_MEMORY, "out of memory");
   } catch (const std::length_error&) {
-    return fail(box, WEFT_ERR_NO_MEMORY, "allocation too large");
+    return fail_in(slot, WEFT_ERR_NO_MEMORY, "allocation too large");
   } catch (const std::exception& e) {
-    return fail(box, WEFT_ERR_INTERNAL, e.what());
+    return fail_in(slot, WEFT_ERR_INTERNAL, e.what());
   } catch (...) {
-    return fail(box, WEFT_ERR_INTERNAL, "unknown exception");
+    return fail_in(slot, WEFT_ERR_INTERNAL, "unknown exception");
   }
+}
+template <class F>
+weft_status guard(doc_box* box, F&& body) noexcept {
+  return guard_in(box == nullptr ? nullptr : &box->last_error, std::forward<F>(body));
 }
 
 weft_status null_argument(doc_box* box, const char* what) noexcept;
@@ -109,6 +128,10 @@ weft_status null_argument(doc_box* box, const char* what) noexcept;
 // bytes_out fills `out` with a malloc'ed, NUL-terminated copy of `s`.
 weft_status bytes_out(doc_box* box, std::string_view s, weft_bytes* out) noexcept;
 weft_status bytes_out(doc_box* box, const std::vector<std::uint8_t>& v, weft_bytes* out) noexcept;
+// bytes_out_in records a failure in `slot` (a handle's own last error).
+weft_status bytes_out_in(error_slot* slot, std::string_view s, weft_bytes* out) noexcept;
+weft_status bytes_out_in(error_slot* slot, const std::vector<std::uint8_t>& v,
+                         weft_bytes* out) noexcept;
 
 // value_in converts a borrowed C value (a scalar); value_out makes an owned
 // copy of `v` (which may be a container: its type only).
@@ -130,6 +153,16 @@ result<void> utf8_ok(std::string_view s, const char* what);
 // anchor_in checks and converts a C anchor; anchor_to_c converts back.
 result<anchor> anchor_in(const weft_anchor* in);
 weft_anchor anchor_to_c(const anchor& a) noexcept;
+
+// Options shared by documents and sync sessions (doc.cpp): set_option
+// applies one (key, value) pair, refusing creation options unless
+// `creating`; get_option reads one. is_io_option says whether a key is a
+// decode limit or an encoding option (what a sync session takes too).
+result<void> set_option(doc_settings& s, std::uint64_t key, std::uint64_t v, bool creating);
+result<std::uint64_t> get_option(const doc_settings& s, std::int64_t key);
+bool is_io_option(std::int64_t key) noexcept;
+// set_presence_option applies one weft_presence_option (presence.cpp).
+result<void> set_presence_option(presence_options& o, std::uint64_t key, std::uint64_t v);
 
 // origin_from builds a user origin from a tag, or `fallback` when tag is NULL.
 weft::origin origin_from(const char* tag, std::size_t tag_len, weft::origin fallback);
@@ -157,6 +190,10 @@ struct weft_register : weft_container_handle<weft::register_ref> {};
 
 struct weft_subscription {
   weft::subscription sub;
+};
+
+struct weft_presence {
+  weft::c::presence_ptr box;
 };
 
 struct weft_undo_manager {

@@ -49,10 +49,18 @@ error_slot& thread_error() noexcept {
   return slot;
 }
 
-weft_status fail(doc_box* box, weft_status status, std::string_view msg) noexcept {
+weft_status fail_in(error_slot* slot, weft_status status, std::string_view msg) noexcept {
   thread_error().set(msg);
-  if (box != nullptr) box->last_error.set(msg);
+  if (slot != nullptr) slot->set(msg);
   return status;
+}
+
+weft_status fail_in(error_slot* slot, const weft::error& e) noexcept {
+  return fail_in(slot, from_errc(e.code), e.message);
+}
+
+weft_status fail(doc_box* box, weft_status status, std::string_view msg) noexcept {
+  return fail_in(box == nullptr ? nullptr : &box->last_error, status, msg);
 }
 
 weft_status fail(doc_box* box, const weft::error& e) noexcept {
@@ -75,8 +83,12 @@ weft_status null_argument(doc_box* box, const char* what) noexcept {
 }
 
 weft_status bytes_out(doc_box* box, std::string_view s, weft_bytes* out) noexcept {
+  return bytes_out_in(box == nullptr ? nullptr : &box->last_error, s, out);
+}
+
+weft_status bytes_out_in(error_slot* slot, std::string_view s, weft_bytes* out) noexcept {
   auto* data = static_cast<std::uint8_t*>(std::malloc(s.size() + 1));
-  if (data == nullptr) return fail(box, WEFT_ERR_NO_MEMORY, "out of memory");
+  if (data == nullptr) return fail_in(slot, WEFT_ERR_NO_MEMORY, "out of memory");
   if (!s.empty()) std::memcpy(data, s.data(), s.size());
   data[s.size()] = 0;
   out->data = data;
@@ -86,6 +98,12 @@ weft_status bytes_out(doc_box* box, std::string_view s, weft_bytes* out) noexcep
 
 weft_status bytes_out(doc_box* box, const std::vector<std::uint8_t>& v, weft_bytes* out) noexcept {
   return bytes_out(box, std::string_view(reinterpret_cast<const char*>(v.data()), v.size()), out);
+}
+
+weft_status bytes_out_in(error_slot* slot, const std::vector<std::uint8_t>& v,
+                         weft_bytes* out) noexcept {
+  return bytes_out_in(slot, std::string_view(reinterpret_cast<const char*>(v.data()), v.size()),
+                      out);
 }
 
 result<void> utf8_ok(std::string_view s, const char* what) {

@@ -16,10 +16,12 @@
 #include "weft/wire.hpp"
 
 namespace weft::c {
-namespace {
 
-// set_option applies one (key, value) pair to `s`. Creation options are
-// refused unless `creating`.
+bool is_io_option(std::int64_t key) noexcept {
+  return (key >= WEFT_OPT_MAX_MESSAGE_BYTES && key <= WEFT_OPT_MAX_TABLES) ||
+         (key >= WEFT_OPT_COMPRESSION && key <= WEFT_OPT_COMPRESSION_LEVEL);
+}
+
 result<void> set_option(doc_settings& s, std::uint64_t key, std::uint64_t v, bool creating) {
   constexpr auto size_max = std::numeric_limits<std::size_t>::max();
   constexpr auto u32_max = std::numeric_limits<std::uint32_t>::max();
@@ -93,6 +95,8 @@ result<std::uint64_t> get_option(const doc_settings& s, std::int64_t key) {
     default: return make_error(errc::invalid_argument, "unknown option");
   }
 }
+
+namespace {
 
 result<doc_settings> settings_from(const char* id, std::size_t id_len, const std::uint64_t* options,
                                    std::size_t n_options) {

@@ -21,37 +21,44 @@
 #include "events.hpp"
 #include "weft/sync/message.hpp"
 
-struct weft_presence {
-  explicit weft_presence(weft::presence p) : presence(std::move(p)) {}
-  weft::presence presence;
-  weft::c::error_slot last_error;
-};
-
 namespace weft::c {
+
+result<void> set_presence_option(presence_options& o, std::uint64_t key, std::uint64_t v) {
+  constexpr auto ms_max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  const bool is_ms = key == WEFT_PRESENCE_HEARTBEAT_MS || key == WEFT_PRESENCE_TIMEOUT_MS;
+  if (is_ms && (v == 0 || v > ms_max)) {
+    return make_error(errc::invalid_argument, "a presence interval must be positive");
+  }
+  switch (key) {
+    case WEFT_PRESENCE_HEARTBEAT_MS: o.heartbeat = std::chrono::milliseconds(v); break;
+    case WEFT_PRESENCE_TIMEOUT_MS: o.timeout = std::chrono::milliseconds(v); break;
+    case WEFT_PRESENCE_MAX_FIELD_BYTES: o.max_field_bytes = static_cast<std::size_t>(v); break;
+    case WEFT_PRESENCE_MAX_CUSTOM_FIELDS: o.max_custom_fields = static_cast<std::size_t>(v); break;
+    case WEFT_PRESENCE_MAX_CLIENTS: o.max_clients = static_cast<std::size_t>(v); break;
+    case WEFT_PRESENCE_START_CLOCK: o.start_clock = v; break;
+    default: return make_error(errc::invalid_argument, "unknown presence option");
+  }
+  return {};
+}
+
 namespace {
 
 // fail_p records an error for the thread and the presence.
-weft_status fail_p(const weft_presence* p, weft_status s, std::string_view msg) noexcept {
-  fail(nullptr, s, msg);
-  if (p != nullptr) const_cast<weft_presence*>(p)->last_error.set(msg);
-  return s;
+weft_status fail_p(const presence_box* p, weft_status s, std::string_view msg) noexcept {
+  return fail_in(p == nullptr ? nullptr : &const_cast<presence_box*>(p)->last_error, s, msg);
 }
-weft_status fail_p(const weft_presence* p, const weft::error& e) noexcept {
+weft_status fail_p(const presence_box* p, const weft::error& e) noexcept {
   return fail_p(p, from_errc(e.code), e.message);
+}
+weft_status fail_p(const weft_presence* p, weft_status s, std::string_view msg) noexcept {
+  return fail_p(p == nullptr ? nullptr : p->box.get(), s, msg);
 }
 
 template <class F>
 weft_status with_presence(const weft_presence* p, F&& body) noexcept {
-  if (p == nullptr) return null_argument(nullptr, "presence");
-  try {
-    return body(const_cast<weft_presence&>(*p));
-  } catch (const std::bad_alloc&) {
-    return fail_p(p, WEFT_ERR_NO_MEMORY, "out of memory");
-  } catch (const std::exception& e) {
-    return fail_p(p, WEFT_ERR_INTERNAL, e.what());
-  } catch (...) {
-    return fail_p(p, WEFT_ERR_INTERNAL, "unknown exception");
-  }
+  if (p == nullptr || !p->box) return null_argument(nullptr, "presence");
+  presence_box& b = *p->box;
+  return guard_in(&b.last_error, [&]() -> weft_status { return body(b); });
 }
 
 presence_time ms(std::int64_t now) { return presence_time(now); }
@@ -74,14 +81,13 @@ const presence_state* entry(const weft::presence& p, std::uint64_t client) {
   return it == p.states().end() ? nullptr : &it->second;
 }
 
-weft_status encode_updates(const weft_presence* p, std::vector<presence_update> updates,
+weft_status encode_updates(const presence_box* p, std::vector<presence_update> updates,
                            weft_bytes* out) {
   if (updates.empty()) return bytes_out(nullptr, std::string_view(), out);
   sync::presence_message m;
   m.updates = std::move(updates);
-  return bytes_out(nullptr, sync::encode_message(sync::message(std::move(m))), out) == WEFT_OK
-             ? WEFT_OK
-             : fail_p(p, WEFT_ERR_NO_MEMORY, "out of memory");
+  return bytes_out_in(&const_cast<presence_box*>(p)->last_error,
+                      sync::encode_message(sync::message(std::move(m))), out);
 }
 
 std::string state_json(const presence_state& s) {
@@ -131,40 +137,29 @@ weft_status weft_presence_new(uint64_t self, const uint64_t* options, size_t n_o
   }
   return guard(nullptr, [&]() -> weft_status {
     weft::presence_options o;
-    constexpr auto ms_max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
     for (size_t i = 0; i < n_options; ++i) {
-      const std::uint64_t k = options[2 * i], v = options[2 * i + 1];
-      const bool is_ms = k == WEFT_PRESENCE_HEARTBEAT_MS || k == WEFT_PRESENCE_TIMEOUT_MS;
-      if (is_ms && (v == 0 || v > ms_max)) {
-        return fail(nullptr, WEFT_ERR_INVALID_ARGUMENT, "a presence interval must be positive");
-      }
-      switch (k) {
-        case WEFT_PRESENCE_HEARTBEAT_MS: o.heartbeat = std::chrono::milliseconds(v); break;
-        case WEFT_PRESENCE_TIMEOUT_MS: o.timeout = std::chrono::milliseconds(v); break;
-        case WEFT_PRESENCE_MAX_FIELD_BYTES: o.max_field_bytes = static_cast<std::size_t>(v); break;
-        case WEFT_PRESENCE_MAX_CUSTOM_FIELDS:
-          o.max_custom_fields = static_cast<std::size_t>(v);
-          break;
-        case WEFT_PRESENCE_MAX_CLIENTS: o.max_clients = static_cast<std::size_t>(v); break;
-        case WEFT_PRESENCE_START_CLOCK: o.start_clock = v; break;
-        default: return fail(nullptr, WEFT_ERR_INVALID_ARGUMENT, "unknown presence option");
+      if (auto r = set_presence_option(o, options[2 * i], options[2 * i + 1]); !r) {
+        return fail(nullptr, r.error());
       }
     }
-    auto* p = new weft_presence(weft::presence(static_cast<weft::replica_id>(self), o));
-    *out = p;
+    auto box =
+        std::make_shared<presence_box>(weft::presence(static_cast<weft::replica_id>(self), o));
+    *out = new weft_presence{std::move(box)};
     return WEFT_OK;
   });
 }
 
+// weft_presence_free lets the handle go; a sync session or relay given the
+// presence keeps it alive until it lets it go too.
 void weft_presence_free(weft_presence* presence) { delete presence; }
 
 const char* weft_presence_last_error(const weft_presence* presence) {
-  return presence == nullptr ? "" : presence->last_error.get();
+  return presence == nullptr || !presence->box ? "" : presence->box->last_error.get();
 }
 
 weft_status weft_presence_self(const weft_presence* presence, uint64_t* self) {
   if (self == nullptr) return fail_p(presence, WEFT_ERR_NULL_ARGUMENT, "self is NULL");
-  return with_presence(presence, [&](weft_presence& p) {
+  return with_presence(presence, [&](presence_box& p) {
     *self = static_cast<uint64_t>(p.presence.self());
     return WEFT_OK;
   });
@@ -172,7 +167,7 @@ weft_status weft_presence_self(const weft_presence* presence, uint64_t* self) {
 
 weft_status weft_presence_clock(const weft_presence* presence, uint64_t* clock) {
   if (clock == nullptr) return fail_p(presence, WEFT_ERR_NULL_ARGUMENT, "clock is NULL");
-  return with_presence(presence, [&](weft_presence& p) {
+  return with_presence(presence, [&](presence_box& p) {
     *clock = p.presence.clock();
     return WEFT_OK;
   });
@@ -181,7 +176,7 @@ weft_status weft_presence_clock(const weft_presence* presence, uint64_t* clock) 
 weft_status weft_presence_set_field(weft_presence* presence, int32_t field, const char* value,
                                     size_t len, int64_t now_ms) {
   if (!span_ok(value, len)) return fail_p(presence, WEFT_ERR_NULL_ARGUMENT, "value is NULL");
-  return with_presence(presence, [&](weft_presence& p) -> weft_status {
+  return with_presence(presence, [&](presence_box& p) -> weft_status {
     weft::presence_state s = p.presence.local();
     std::string* f = field_of(s, field);
     if (f == nullptr) return fail_p(&p, WEFT_ERR_INVALID_ARGUMENT, "unknown presence field");
@@ -197,7 +192,7 @@ weft_status weft_presence_set_custom(weft_presence* presence, const char* key, s
   if (!span_ok(key, key_len) || (value == nullptr && value_len > 0)) {
     return fail_p(presence, WEFT_ERR_NULL_ARGUMENT, "key or value is NULL");
   }
-  return with_presence(presence, [&](weft_presence& p) -> weft_status {
+  return with_presence(presence, [&](presence_box& p) -> weft_status {
     if (auto ok = utf8_ok(sv(key, key_len), "a custom key"); !ok) return fail_p(&p, ok.error());
     weft::presence_state s = p.presence.local();
     if (value == nullptr) {
@@ -219,7 +214,7 @@ weft_status weft_presence_set_cursor(weft_presence* presence, const char* text, 
   if (text != nullptr && (anchor == nullptr || head == nullptr)) {
     return fail_p(presence, WEFT_ERR_NULL_ARGUMENT, "anchor or head is NULL");
   }
-  return with_presence(presence, [&](weft_presence& p) -> weft_status {
+  return with_presence(presence, [&](presence_box& p) -> weft_status {
     if (text == nullptr) {
       p.presence.set_cursor(std::nullopt, ms(now_ms));
       return WEFT_OK;
@@ -236,14 +231,14 @@ weft_status weft_presence_set_cursor(weft_presence* presence, const char* text, 
 }
 
 weft_status weft_presence_leave(weft_presence* presence, int64_t now_ms) {
-  return with_presence(presence, [&](weft_presence& p) {
+  return with_presence(presence, [&](presence_box& p) {
     p.presence.leave(ms(now_ms));
     return WEFT_OK;
   });
 }
 
 weft_status weft_presence_tick(weft_presence* presence, int64_t now_ms) {
-  return with_presence(presence, [&](weft_presence& p) {
+  return with_presence(presence, [&](presence_box& p) {
     p.presence.tick(ms(now_ms));
     return WEFT_OK;
   });
@@ -251,14 +246,14 @@ weft_status weft_presence_tick(weft_presence* presence, int64_t now_ms) {
 
 weft_status weft_presence_take_updates(weft_presence* presence, weft_bytes* out) {
   if (out == nullptr) return fail_p(presence, WEFT_ERR_NULL_ARGUMENT, "out is NULL");
-  return with_presence(presence, [&](weft_presence& p) {
+  return with_presence(presence, [&](presence_box& p) {
     return encode_updates(&p, p.presence.take_updates(), out);
   });
 }
 
 weft_status weft_presence_full_updates(const weft_presence* presence, weft_bytes* out) {
   if (out == nullptr) return fail_p(presence, WEFT_ERR_NULL_ARGUMENT, "out is NULL");
-  return with_presence(presence, [&](weft_presence& p) {
+  return with_presence(presence, [&](presence_box& p) {
     return encode_updates(&p, p.presence.full_updates(), out);
   });
 }
@@ -266,7 +261,7 @@ weft_status weft_presence_full_updates(const weft_presence* presence, weft_bytes
 weft_status weft_presence_apply(weft_presence* presence, const uint8_t* data, size_t len,
                                 int64_t now_ms) {
   if (!span_ok(data, len)) return fail_p(presence, WEFT_ERR_NULL_ARGUMENT, "data is NULL");
-  return with_presence(presence, [&](weft_presence& p) -> weft_status {
+  return with_presence(presence, [&](presence_box& p) -> weft_status {
     auto m = weft::sync::decode_message(std::span<const std::uint8_t>(data, len));
     if (!m) return fail_p(&p, m.error());
     const auto* pm = std::get_if<weft::sync::presence_message>(&*m);
@@ -288,7 +283,7 @@ weft_status weft_presence_clients(const weft_presence* presence, uint64_t* clien
   if ((clients == nullptr && cap > 0) || len == nullptr) {
     return fail_p(presence, WEFT_ERR_NULL_ARGUMENT, "clients or len is NULL");
   }
-  return with_presence(presence, [&](weft_presence& p) {
+  return with_presence(presence, [&](presence_box& p) {
     size_t i = 0;
     for (const auto& [id, s] : p.presence.states()) {
       if (i < cap) clients[i] = static_cast<uint64_t>(id);
@@ -302,7 +297,7 @@ weft_status weft_presence_clients(const weft_presence* presence, uint64_t* clien
 weft_status weft_presence_get_field(const weft_presence* presence, uint64_t client, int32_t field,
                                     weft_bytes* out) {
   if (out == nullptr) return fail_p(presence, WEFT_ERR_NULL_ARGUMENT, "out is NULL");
-  return with_presence(presence, [&](weft_presence& p) -> weft_status {
+  return with_presence(presence, [&](presence_box& p) -> weft_status {
     const weft::presence_state* s = entry(p.presence, client);
     if (s == nullptr) return fail_p(&p, WEFT_ERR_NOT_FOUND, "no such client");
     const std::string* f = field_of(const_cast<weft::presence_state&>(*s), field);  // read only
@@ -316,7 +311,7 @@ weft_status weft_presence_get_custom(const weft_presence* presence, uint64_t cli
   if (!span_ok(key, key_len) || out == nullptr) {
     return fail_p(presence, WEFT_ERR_NULL_ARGUMENT, "key or out is NULL");
   }
-  return with_presence(presence, [&](weft_presence& p) -> weft_status {
+  return with_presence(presence, [&](presence_box& p) -> weft_status {
     const weft::presence_state* s = entry(p.presence, client);
     if (s == nullptr) return fail_p(&p, WEFT_ERR_NOT_FOUND, "no such client");
     auto it = s->custom.find(std::string(sv(key, key_len)));
@@ -330,7 +325,7 @@ weft_status weft_presence_get_cursor(const weft_presence* presence, uint64_t cli
   if (text == nullptr || anchor == nullptr || head == nullptr) {
     return fail_p(presence, WEFT_ERR_NULL_ARGUMENT, "text, anchor or head is NULL");
   }
-  return with_presence(presence, [&](weft_presence& p) -> weft_status {
+  return with_presence(presence, [&](presence_box& p) -> weft_status {
     const weft::presence_state* s = entry(p.presence, client);
     if (s == nullptr) return fail_p(&p, WEFT_ERR_NOT_FOUND, "no such client");
     if (!s->cursor) return fail_p(&p, WEFT_ERR_NOT_FOUND, "the client has no cursor");
@@ -345,7 +340,7 @@ weft_status weft_presence_get_cursor(const weft_presence* presence, uint64_t cli
 
 weft_status weft_presence_to_json(const weft_presence* presence, uint64_t client, weft_bytes* out) {
   if (out == nullptr) return fail_p(presence, WEFT_ERR_NULL_ARGUMENT, "out is NULL");
-  return with_presence(presence, [&](weft_presence& p) -> weft_status {
+  return with_presence(presence, [&](presence_box& p) -> weft_status {
     const weft::presence_state* s = entry(p.presence, client);
     if (s == nullptr) return fail_p(&p, WEFT_ERR_NOT_FOUND, "no such client");
     return bytes_out(nullptr, state_json(*s), out);
@@ -357,7 +352,7 @@ weft_status weft_presence_observe(weft_presence* presence, weft_presence_fn fn, 
   if (fn == nullptr || out == nullptr) {
     return fail_p(presence, WEFT_ERR_NULL_ARGUMENT, "fn or out is NULL");
   }
-  return with_presence(presence, [&](weft_presence& p) {
+  return with_presence(presence, [&](presence_box& p) {
     auto s = std::make_unique<weft_subscription>();
     s->sub = p.presence.observe([fn, user_data](const weft::presence_event& e) noexcept {
       fn(user_data, static_cast<int32_t>(e.what), static_cast<uint64_t>(e.client), e.timed_out);
