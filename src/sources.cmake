@@ -14,6 +14,7 @@ set(WEFT_SOURCES
   src/doc/counter_ref.cpp
   src/doc/doc.cpp
   src/doc/doc_apply.cpp
+  src/doc/doc_apply_plan.cpp
   src/doc/doc_delta.cpp
   src/doc/doc_edits.cpp
   src/doc/doc_events.cpp
@@ -50,9 +51,15 @@ foreach(f IN ITEMS
     src/sync/token_bucket.cpp
     src/sync/message.cpp
     src/sync/session.cpp
+    src/sync/session_handshake.cpp
+    src/sync/session_receive.cpp
+    src/sync/session_send.cpp
     src/sync/relay.cpp
     src/sync/chunk.cpp
-    src/testing/simulator.cpp)
+    src/testing/simulator.cpp
+    src/testing/sim_network.cpp
+    src/testing/sim_process.cpp
+    src/testing/sim_workload.cpp)
   if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/../${f})
     list(APPEND WEFT_SOURCES ${f})
   endif()

@@ -164,6 +164,11 @@ class presence {
   // follow the entry's clock (a lost update) changes nothing and returns ok;
   // the next heartbeat repairs the entry.
   result<void> apply(const presence_update& update, presence_time now);
+  // validate returns what apply would refuse in `update` on its own (an
+  // update for `self`, a malformed or oversized field) without changing
+  // anything, so that a batch can be refused whole. apply may still refuse
+  // it for what the presence holds (too many clients or custom fields).
+  result<void> validate(const presence_update& update) const;
 
   // tick queues a heartbeat when one is due and expires silent entries.
   void tick(presence_time now);

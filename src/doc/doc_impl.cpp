@@ -6,7 +6,8 @@
 //
 // The document's containers, the plumbing local edits share, and
 // transactions. Local edits are in doc_edits.cpp, remote deltas in
-// doc_apply.cpp, delta extraction in doc_delta.cpp, events in
+// doc_apply_plan.cpp (validation, planning) and doc_apply.cpp
+// (integration), delta extraction in doc_delta.cpp, events in
 // doc_events.cpp.
 
 #include <algorithm>

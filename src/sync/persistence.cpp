@@ -78,6 +78,10 @@ struct persistence::impl {
   std::uint64_t snapshot_bytes = 0;
   std::uint64_t delta_records = 0;
   std::uint64_t delta_bytes = 0;
+  // compact_after_bytes holds compaction back after one failed: a full
+  // snapshot may not fit where a small append does (a disk nearly full), and
+  // retrying it on every write would cost a snapshot per keystroke.
+  std::uint64_t compact_after_bytes = 0;
   // writing guards against re-entry: an on_durable callback (or an
   // observer running before ours) may edit the doc mid-write; the loop in
   // write_pending picks those ops up.
@@ -87,7 +91,8 @@ struct persistence::impl {
   bool should_compact() const {
     const bool by_records = options.compact_records != 0 && delta_records >= options.compact_records;
     const bool by_bytes = options.compact_bytes != 0 && delta_bytes >= options.compact_bytes;
-    return (by_records || by_bytes) && delta_bytes >= snapshot_bytes / 4;
+    return (by_records || by_bytes) && delta_bytes >= snapshot_bytes / 4 &&
+           delta_bytes >= compact_after_bytes;
   }
 
   result<void> append_once() {
@@ -110,6 +115,7 @@ struct persistence::impl {
     snapshot_bytes = bytes.size();
     delta_records = 0;
     delta_bytes = 0;
+    compact_after_bytes = 0;
     return {};
   }
 
@@ -132,8 +138,23 @@ struct persistence::impl {
     result<void> out;
     while (force_compact || durable != d->version()) {
       version_vector target = d->version();
-      result<void> r = (force_compact || should_compact()) ? compact_once() : append_once();
+      const bool compacting = force_compact || should_compact();
+      const bool forced = force_compact;
       force_compact = false;
+      result<void> r = compacting ? compact_once() : append_once();
+      if (!r && compacting) {
+        // replace is atomic, so the log is as it was: the ops still become
+        // durable by an append, and compaction waits until the log has grown
+        // by half again. The failure is recorded; only an explicit compact()
+        // reports it, since the write itself succeeds; healthy() is about
+        // ops at risk and waits for the append.
+        last_error = r.error();
+        ++stats.failures;
+        compact_after_bytes = delta_bytes + delta_bytes / 2 + 1;
+        if (forced) out = r;
+        if (durable == d->version()) break;
+        r = append_once();
+      }
       if (!r) {
         note_failure(r.error());
         out = r;

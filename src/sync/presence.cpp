@@ -252,12 +252,16 @@ class presence_impl {
     return out;
   }
 
-  result<void> apply(const presence_update& u, presence_time now) {
+  result<void> validate(const presence_update& u) const {
     if (u.client == self_) {
       return make_error(errc::invalid_argument,
                         "presence update for this client: only its owner changes an entry");
     }
-    WEFT_TRY(check_update(u, options_));
+    return check_update(u, options_);
+  }
+
+  result<void> apply(const presence_update& u, presence_time now) {
+    WEFT_TRY(validate(u));
 
     auto meta = meta_.find(u.client);
     std::uint64_t known = 0;
@@ -502,6 +506,10 @@ std::vector<presence_update> presence::take_updates() { return impl_->take_updat
 
 result<void> presence::apply(const presence_update& update, presence_time now) {
   return impl_->apply(update, now);
+}
+
+result<void> presence::validate(const presence_update& update) const {
+  return impl_->validate(update);
 }
 
 void presence::tick(presence_time now) { impl_->tick(now); }

@@ -4,30 +4,20 @@
 // File: testing/simulator.cpp
 // -----------------------------------------------------------------------------
 //
-// The simulator is a discrete-event loop over one ordered queue keyed by
-// (time, sequence number), so simultaneous events run in the order they
-// were scheduled and a seed replays exactly. Between events, every `tick`
-// runs the timers of everything and draws the workloads.
-//
-// A link carries at most one connection at a time, numbered by `conn_no`;
-// every event in flight carries the number of the connection it belongs
-// to, so a message or a close notice from a connection that has since
-// ended is dropped instead of reaching its successor. Server endpoints (the
-// relay, or a mesh client's host) carry a generation for the same reason:
-// after a restart, their old connection ids mean nothing.
+// sim_random, and the public face of weft::testing::simulator with the
+// parts of simulator::impl (testing/sim_impl.hpp) that set the world up,
+// run its clock and answer queries about it.
 
 #include "weft/testing/simulator.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
-#include <map>
-#include <set>
+#include <string>
 #include <utility>
 
+#include "testing/sim_impl.hpp"
 #include "weft/assert.hpp"
 #include "weft/internal/splitmix.hpp"
-#include "weft/value.hpp"
 
 namespace weft::testing {
 
@@ -38,27 +28,6 @@ namespace {
 using weft::internal::splitmix64;
 
 std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
-
-constexpr std::uint64_t fnv_offset = 1469598103934665603ull;
-constexpr std::uint64_t fnv_prime = 1099511628211ull;
-
-std::uint64_t fnv_bytes(std::span<const std::uint8_t> bytes) noexcept {
-  std::uint64_t h = fnv_offset;
-  for (std::uint8_t b : bytes) {
-    h ^= b;
-    h *= fnv_prime;
-  }
-  return h;
-}
-
-void fnv_mix(std::uint64_t& h, std::uint64_t v) noexcept {
-  for (int i = 0; i < 8; ++i) {
-    h ^= (v >> (8 * i)) & 0xFF;
-    h *= fnv_prime;
-  }
-}
-
-constexpr std::size_t no_server = std::numeric_limits<std::size_t>::max();
 
 }  // namespace
 
@@ -102,710 +71,219 @@ sim_time sim_random::between(sim_time lo, sim_time hi) noexcept {
 
 // --- simulator -------------------------------------------------------------------
 
-struct simulator::impl {
-  struct doc_state {
-    std::unique_ptr<doc> d;
-    std::unique_ptr<presence> p;
-    // Destroyed before the doc it observes.
-    std::optional<sync::persistence> persist;
-  };
-
-  struct node {
-    bool up = false;
-    replica_id replica{};
-    std::vector<replica_id> authored;
-    std::unique_ptr<sync::memory_storage> store;
-    // What the persistence had reported durable when the process crashed:
-    // the restart must bring back at least that.
-    std::map<std::string, version_vector> durable_at_crash;
-    std::map<std::string, doc_state> docs;
-    // Mesh: serves this client's documents to the clients below it.
-    std::unique_ptr<sync::relay> host;
-    std::uint64_t host_gen = 0;
-    workload w;
-    double carry[5] = {0, 0, 0, 0, 0};
-  };
-
-  struct link_t {
-    std::size_t client = 0;
-    std::size_t server = no_server;  // no_server: the relay
-    link_options opt;
-    bool cut = false;
-    std::unique_ptr<sync::session> s;
-    bool open = false;
-    bool connecting = false;
-    std::uint64_t conn_no = 0;
-    sync::connection_id server_conn = 0;
-    std::uint64_t server_gen = 0;  // the endpoint's generation at accept
-    sim_time floor_up{0}, floor_down{0};
-    link_stats up, down;
-  };
-
-  enum class ev_kind : std::uint8_t { deliver, connect_done, client_notice, server_notice };
-  struct event {
-    ev_kind k = ev_kind::deliver;
-    std::size_t link = 0;
-    std::uint64_t conn_no = 0;
-    bool up = true;
-    std::vector<std::uint8_t> bytes;
-    sync::connection_id server_conn = 0;
-    std::uint64_t server_gen = 0;
-  };
-
-  explicit impl(sim_options opts) : o(std::move(opts)), rng(o.seed) {
-    WEFT_ASSERT(o.tick.count() > 0, "the simulator needs a positive tick");
-    if (!o.credentials) {
-      o.credentials = [](std::size_t i) { return "user-" + std::to_string(i); };
+simulator::impl::impl(sim_options opts) : o(std::move(opts)), rng(o.seed) {
+  WEFT_ASSERT(o.tick.count() > 0, "the simulator needs a positive tick");
+  if (!o.credentials) {
+    o.credentials = [](std::size_t i) { return "user-" + std::to_string(i); };
+  }
+  nodes.resize(o.clients);
+  for (node& n : nodes) {
+    n.store = std::make_unique<sync::memory_storage>(sync::memory_storage_options{rng.next() | 1});
+  }
+  if (o.relay) {
+    if (o.persist_relay) {
+      relay_store =
+          std::make_unique<sync::memory_storage>(sync::memory_storage_options{rng.next() | 1});
     }
-    nodes.resize(o.clients);
-    for (node& n : nodes) {
-      n.store = std::make_unique<sync::memory_storage>(sync::memory_storage_options{rng.next() | 1});
+    for (std::size_t i = 0; i < o.clients; ++i) {
+      link_t l;
+      l.client = i;
+      l.opt = o.link;
+      links.push_back(std::move(l));
     }
-    if (o.relay) {
-      if (o.persist_relay) {
-        relay_store =
-            std::make_unique<sync::memory_storage>(sync::memory_storage_options{rng.next() | 1});
-      }
-      for (std::size_t i = 0; i < o.clients; ++i) {
+    build_relay();
+  } else {
+    for (std::size_t i = 0; i < o.clients; ++i) {
+      for (std::size_t j = i + 1; j < o.clients; ++j) {
         link_t l;
         l.client = i;
+        l.server = j;
         l.opt = o.link;
         links.push_back(std::move(l));
       }
-      build_relay();
+    }
+  }
+  for (std::size_t i = 0; i < o.clients; ++i) recover(i);
+}
+
+simulator::impl::~impl() {
+  // Sessions observe documents: they go first.
+  for (link_t& l : links) l.s.reset();
+  the_relay.reset();
+  for (node& n : nodes) n.host.reset();
+}
+
+// --- ids and endpoints -------------------------------------------------------
+
+replica_id simulator::impl::fresh_id() {
+  for (;;) {
+    const replica_id r{rng.next()};
+    if (r == replica_id{} || used_ids.count(r) != 0) continue;
+    used_ids.insert(r);
+    return r;
+  }
+}
+
+sync::relay* simulator::impl::endpoint(const link_t& l) {
+  if (l.server == no_server) return the_relay.get();
+  node& n = nodes[l.server];
+  return n.up ? n.host.get() : nullptr;
+}
+
+std::uint64_t simulator::impl::endpoint_gen(const link_t& l) const {
+  return l.server == no_server ? relay_gen : nodes[l.server].host_gen;
+}
+
+void simulator::impl::build_relay() {
+  sync::relay_options ro = o.relay_options;
+  ro.replica = fresh_id();
+  ro.fresh_replica = [this] { return fresh_id(); };
+  ro.presence = o.presence;
+  the_relay = std::make_unique<sync::relay>(std::move(ro), relay_store.get());
+  ++relay_gen;
+  if (auto r = the_relay->open(); !r) violation("relay: open failed: " + r.error().message);
+}
+
+// --- time --------------------------------------------------------------------
+
+void simulator::impl::run_until(sim_time t) {
+  while (true) {
+    const sim_time next_event = queue.empty() ? sim_time::max() : queue.begin()->first.first;
+    const sim_time next = std::min(next_event, next_tick);
+    if (next > t) break;
+    now = next;
+    if (next_event <= next_tick) {
+      auto it = queue.begin();
+      event e = std::move(it->second);
+      queue.erase(it);
+      run_event(e);
     } else {
-      for (std::size_t i = 0; i < o.clients; ++i) {
-        for (std::size_t j = i + 1; j < o.clients; ++j) {
-          link_t l;
-          l.client = i;
-          l.server = j;
-          l.opt = o.link;
-          links.push_back(std::move(l));
-        }
-      }
-    }
-    for (std::size_t i = 0; i < o.clients; ++i) recover(i);
-  }
-
-  ~impl() {
-    // Sessions observe documents: they go first.
-    for (link_t& l : links) l.s.reset();
-    the_relay.reset();
-    for (node& n : nodes) n.host.reset();
-  }
-
-  // --- ids and endpoints ---------------------------------------------------------
-
-  replica_id fresh_id() {
-    for (;;) {
-      const replica_id r{rng.next()};
-      if (r == replica_id{} || used_ids.count(r) != 0) continue;
-      used_ids.insert(r);
-      return r;
+      tick();
+      next_tick += o.tick;
     }
   }
+  now = std::max(now, t);
+}
 
-  sync::relay* endpoint(const link_t& l) {
-    if (l.server == no_server) return the_relay.get();
-    node& n = nodes[l.server];
-    return n.up ? n.host.get() : nullptr;
+void simulator::impl::tick() {
+  for (std::size_t li = 0; li < links.size(); ++li) {
+    if (links[li].s) links[li].s->tick(now);
   }
-  std::uint64_t endpoint_gen(const link_t& l) const {
-    return l.server == no_server ? relay_gen : nodes[l.server].host_gen;
-  }
-
-  void build_relay() {
-    sync::relay_options ro = o.relay_options;
-    ro.replica = fresh_id();
-    ro.fresh_replica = [this] { return fresh_id(); };
-    ro.presence = o.presence;
-    the_relay = std::make_unique<sync::relay>(std::move(ro), relay_store.get());
-    ++relay_gen;
-    if (auto r = the_relay->open(); !r) violation("relay: open failed: " + r.error().message);
-  }
-
-  // --- the event queue -----------------------------------------------------------
-
-  void schedule(sim_time at, event e) { queue.emplace(std::make_pair(at, seq++), std::move(e)); }
-
-  void note(trace_event::kind k, std::size_t link, bool up, std::span<const std::uint8_t> bytes) {
-    trace_event t{now, k, link, up, bytes.size(), bytes.empty() ? 0 : fnv_bytes(bytes)};
-    fnv_mix(hash, static_cast<std::uint64_t>(t.at.count()));
-    fnv_mix(hash, static_cast<std::uint64_t>(k));
-    fnv_mix(hash, link * 2 + (up ? 1 : 0));
-    fnv_mix(hash, t.bytes);
-    fnv_mix(hash, t.hash);
-    if (o.record_trace) trace.push_back(t);
-  }
-
-  // transmit puts one message on a link, with the link's faults.
-  void transmit(std::size_t li, bool up, std::span<const std::uint8_t> bytes) {
-    link_t& l = links[li];
-    link_stats& st = up ? l.up : l.down;
-    ++st.messages;
-    st.bytes += bytes.size();
-    note(trace_event::kind::send, li, up, bytes);
-    if (l.cut || rng.chance(l.opt.drop)) {
-      ++st.dropped;
-      note(trace_event::kind::drop, li, up, {});
-      return;
+  if (the_relay) the_relay->tick(now);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (!nodes[i].up) continue;
+    if (nodes[i].host) nodes[i].host->tick(now);
+    // Sessions tick the presences they carry; a mesh client that only
+    // hosts has none, and its entry must still renew and expire others.
+    for (auto& [id, ds] : nodes[i].docs) {
+      if (ds.p) ds.p->tick(now);
     }
-    sim_time at = now + l.opt.latency + rng.between(sim_time{0}, l.opt.jitter);
-    sim_time& floor = up ? l.floor_up : l.floor_down;
-    if (rng.chance(l.opt.reorder)) {
-      ++st.reordered;
-      at += rng.between(sim_time{1}, std::max(sim_time{1}, l.opt.reorder_delay));
-    } else {
-      at = std::max(at, floor);
-      floor = at;
-    }
-    event e;
-    e.k = ev_kind::deliver;
-    e.link = li;
-    e.conn_no = l.conn_no;
-    e.up = up;
-    e.bytes.assign(bytes.begin(), bytes.end());
-    if (rng.chance(l.opt.duplicate)) {
-      ++st.duplicated;
-      note(trace_event::kind::duplicate, li, up, {});
-      schedule(at + rng.between(sim_time{0}, l.opt.jitter), e);
-    }
-    schedule(at, std::move(e));
+    edit(i);
   }
+  track_acks();
+}
 
-  void run_event(event& e) {
-    link_t& l = links[e.link];
-    switch (e.k) {
-      case ev_kind::deliver: {
-        link_stats& st = e.up ? l.up : l.down;
-        if (!l.open || l.cut || e.conn_no != l.conn_no) {
-          ++st.dropped;
-          note(trace_event::kind::drop, e.link, e.up, {});
-          return;
-        }
-        ++st.delivered;
-        st.delivered_bytes += e.bytes.size();
-        note(trace_event::kind::deliver, e.link, e.up, e.bytes);
-        bool ok = true;
-        if (e.up) {
-          sync::relay* server = endpoint(l);
-          if (server == nullptr) return;
-          ok = server->receive(l.server_conn, e.bytes, now).has_value();
-        } else if (l.s) {
-          ok = l.s->receive(e.bytes, now).has_value();
-        }
-        if (!ok) ++st.refused;
-        return;
-      }
-      case ev_kind::connect_done: {
-        if (e.conn_no != l.conn_no || !l.connecting || !l.s) return;
-        l.connecting = false;
-        sync::relay* server = endpoint(l);
-        if (l.cut || server == nullptr) {
-          note(trace_event::kind::connect_failed, e.link, true, {});
-          l.s->connect_failed(now);
-          return;
-        }
-        l.open = true;
-        l.floor_up = l.floor_down = now;
-        l.server_gen = endpoint_gen(l);
-        note(trace_event::kind::connect, e.link, true, {});
-        const std::size_t li = e.link;
-        const std::uint64_t conn = l.conn_no;
-        sync::callbacks cb;
-        cb.send = [this, li, conn](std::span<const std::uint8_t> bytes) {
-          if (links[li].open && links[li].conn_no == conn) transmit(li, false, bytes);
-        };
-        cb.close = [this, li, conn] { server_closes(li, conn); };
-        cb.error = [this, li](const error& err, bool from_peer) {
-          log_error(li, "server", err, from_peer);
-        };
-        l.server_conn = server->accept(std::move(cb), now);
-        l.s->connected(now);
-        return;
-      }
-      case ev_kind::client_notice:
-        // The server ended the connection; the client hears of it now.
-        if (e.conn_no == l.conn_no && l.s) l.s->disconnected(now);
-        return;
-      case ev_kind::server_notice: {
-        // The client ended the connection; the server hears of it now.
-        sync::relay* server = endpoint(l);
-        if (server != nullptr && e.server_gen == endpoint_gen(l)) {
-          server->disconnected(e.server_conn, now);
-        }
-        return;
-      }
-    }
-  }
-
-  // --- connections ---------------------------------------------------------------
-
-  sync::callbacks client_callbacks(std::size_t li) {
-    sync::callbacks cb;
-    cb.send = [this, li](std::span<const std::uint8_t> bytes) {
-      if (links[li].open) transmit(li, true, bytes);
-    };
-    cb.connect = [this, li] {
-      link_t& l = links[li];
-      if (l.open || l.connecting) return;
-      l.connecting = true;
-      ++l.conn_no;
-      event e;
-      e.k = ev_kind::connect_done;
-      e.link = li;
-      e.conn_no = l.conn_no;
-      schedule(now + 2 * l.opt.latency + rng.between(sim_time{0}, l.opt.jitter), std::move(e));
-    };
-    cb.close = [this, li] { client_closes(li); };
-    cb.error = [this, li](const error& err, bool from_peer) {
-      log_error(li, "client", err, from_peer);
-    };
-    return cb;
-  }
-
-  // client_closes: the client side drops the connection (its own close, or
-  // its process died); the server hears of it one latency later.
-  void client_closes(std::size_t li) {
-    link_t& l = links[li];
-    if (l.connecting) {
-      l.connecting = false;
-      ++l.conn_no;
-    }
-    if (!l.open) return;
-    l.open = false;
-    note(trace_event::kind::close, li, true, {});
-    event e;
-    e.k = ev_kind::server_notice;
-    e.link = li;
-    e.server_conn = l.server_conn;
-    e.server_gen = l.server_gen;
-    schedule(now + l.opt.latency, std::move(e));
-    ++l.conn_no;
-  }
-
-  // server_closes: the server side drops connection `conn`; the client
-  // hears of it one latency later.
-  void server_closes(std::size_t li, std::uint64_t conn) {
-    link_t& l = links[li];
-    if (!l.open || l.conn_no != conn) return;
-    l.open = false;
-    note(trace_event::kind::close, li, false, {});
-    if (sync::relay* server = endpoint(l); server != nullptr) {
-      server->disconnected(l.server_conn, now);
-    }
-    event e;
-    e.k = ev_kind::client_notice;
-    e.link = li;
-    e.conn_no = conn;
-    schedule(now + l.opt.latency, std::move(e));
-  }
-
-  void disconnect(std::size_t li) {
-    link_t& l = links[li];
-    if (!l.open) return;
-    l.open = false;
-    ++l.conn_no;
-    note(trace_event::kind::close, li, true, {});
-    if (sync::relay* server = endpoint(l); server != nullptr) {
-      server->disconnected(l.server_conn, now);
-    }
-    if (l.s) l.s->disconnected(now);
-  }
-
-  // --- processes -----------------------------------------------------------------
-
-  void crash(std::size_t i) {
-    node& n = nodes[i];
-    if (!n.up) return;
-    note(trace_event::kind::crash, i, true, {});
-    for (std::size_t li = 0; li < links.size(); ++li) {
-      link_t& l = links[li];
-      if (l.client == i) {
-        client_closes(li);
-        l.s.reset();
-      } else if (l.server == i && l.open) {
-        // The host dies with the process: its clients hear of it later.
-        l.open = false;
-        event e;
-        e.k = ev_kind::client_notice;
-        e.link = li;
-        e.conn_no = l.conn_no;
-        schedule(now + l.opt.latency, std::move(e));
-      }
-    }
-    n.host.reset();
-    ++n.host_gen;
-    for (auto& [id, ds] : n.docs) {
-      if (ds.persist) n.durable_at_crash[id] = ds.persist->durable_version();
-      ds.persist.reset();
-      ds.p.reset();
-      ds.d.reset();
-    }
-    n.docs.clear();
-    n.up = false;
-  }
-
-  void recover(std::size_t i) {
-    node& n = nodes[i];
-    if (n.up) return;
-    if (!nodes.empty() && now.count() > 0) note(trace_event::kind::recover, i, true, {});
-    n.replica = fresh_id();
-    n.up = true;
-    std::vector<replica_id> authored = n.authored;
+void simulator::impl::track_acks() {
+  for (const link_t& l : links) {
+    if (!l.s) continue;
+    const node& n = nodes[l.client];
     for (const std::string& id : o.docs) {
-      doc_state& ds = n.docs[id];
-      doc_options dopt;
-      dopt.id = id;
-      bool restored = false;
-      if (o.persist_clients) {
-        auto d = sync::restore(*n.store, id, n.replica, dopt);
-        if (d) {
-          ds.d = std::make_unique<doc>(std::move(*d));
-          restored = true;
-        } else if (d.code() != errc::unknown_id) {
-          violation("client " + std::to_string(i) + ": restore failed: " + d.error().message);
-        }
-      }
-      if (!ds.d) ds.d = std::make_unique<doc>(n.replica, dopt);
-      auto it = n.durable_at_crash.find(id);
-      if (it != n.durable_at_crash.end() && !ds.d->version().includes(it->second)) {
-        violation("client " + std::to_string(i) + ": restart lost durable ops of '" + id +
-                  "': durable " + it->second.to_string() + ", restored " +
-                  ds.d->version().to_string());
-      }
-      if (o.persist_clients) {
-        auto p = sync::persistence::attach(*ds.d, *n.store,
-                                           restored ? ds.d->version() : version_vector{});
-        if (!p) {
-          violation("client " + std::to_string(i) + ": attach failed: " + p.error().message);
-        } else {
-          ds.persist.emplace(std::move(*p));
-          for (replica_id r : ds.persist->authored_replicas()) {
-            if (std::find(authored.begin(), authored.end(), r) == authored.end()) {
-              authored.push_back(r);
-            }
-          }
-          const std::string doc_id = id;
-          ds.persist->on_durable([this, i, doc_id](const version_vector& v) {
-            version_vector& dv = durable_ops[doc_id];
-            for (replica_id r : nodes[i].authored) dv.advance(r, v.get(r));
-          });
-        }
-      }
-      if (o.use_presence) {
-        ds.p = std::make_unique<presence>(n.replica, o.presence);
-        presence_state st;
-        st.user_id = o.credentials(i);
-        st.name = "client " + std::to_string(i);
-        st.color = "#";
-        st.color += std::to_string(100000 + rng.below(900000));
-        ds.p->set_local(st, now);
-      }
-    }
-    if (std::find(authored.begin(), authored.end(), n.replica) == authored.end()) {
-      authored.push_back(n.replica);
-    }
-    n.authored = std::move(authored);
-    n.durable_at_crash.clear();
-    if (!o.relay) {
-      sync::relay_options ro = o.relay_options;
-      ro.replica = n.replica;
-      ro.fresh_replica = [this] { return fresh_id(); };
-      ro.presence = o.presence;
-      n.host = std::make_unique<sync::relay>(std::move(ro));
-      ++n.host_gen;
-      for (auto& [id, ds] : n.docs) {
-        if (auto r = n.host->host(*ds.d, ds.p.get()); !r) violation("host: " + r.error().message);
-      }
-    }
-    for (std::size_t li = 0; li < links.size(); ++li) {
-      link_t& l = links[li];
-      if (l.client != i) continue;
-      sync::session_options so = o.session;
-      so.this_side = sync::side::client;
-      so.replicas = n.authored;
-      so.credentials = o.credentials(i);
-      so.backoff.seed = rng.next() | 1;
-      l.s = std::make_unique<sync::session>(std::move(so), client_callbacks(li));
-      for (auto& [id, ds] : n.docs) {
-        if (auto r = l.s->add(*ds.d, ds.p.get()); !r) violation("add: " + r.error().message);
-      }
-      l.s->start(now);
+      const version_vector v = l.s->acknowledged(id);
+      version_vector& a = acked_ops[id];
+      for (replica_id r : n.authored) a.advance(r, v.get(r));
     }
   }
+}
 
-  void restart_relay() {
-    if (!o.relay) return;
-    for (std::size_t li = 0; li < links.size(); ++li) {
-      link_t& l = links[li];
-      if (!l.open) continue;
-      l.open = false;
-      event e;
-      e.k = ev_kind::client_notice;
-      e.link = li;
-      e.conn_no = l.conn_no;
-      schedule(now + l.opt.latency, std::move(e));
+// --- queries -----------------------------------------------------------------
+
+bool simulator::impl::converged() const {
+  for (const std::string& id : o.docs) {
+    const doc* first = nullptr;
+    if (the_relay) first = const_cast<sync::relay&>(*the_relay).find(id);
+    std::vector<const doc*> all;
+    if (first != nullptr) all.push_back(first);
+    for (const node& n : nodes) {
+      if (!n.up) continue;
+      all.push_back(n.docs.at(id).d.get());
     }
-    the_relay.reset();
-    if (relay_store) (void)relay_store->restart();
-    build_relay();
-    // A relay with a storage must still hold everything it acknowledged.
-    if (relay_store) {
-      for (const auto& [id, v] : acked_ops) {
-        doc* d = the_relay->find(id);
-        if (!v.empty() && (d == nullptr || !d->version().includes(v))) {
-          violation("relay restart lost acknowledged ops of '" + id + "'");
-        }
-      }
+    if (all.empty()) continue;
+    for (const doc* d : all) {
+      if (d->version() != all.front()->version()) return false;
+    }
+    const std::string json = all.front()->to_json();
+    for (const doc* d : all) {
+      if (d->to_json() != json) return false;
     }
   }
+  return true;
+}
 
-  // --- time ----------------------------------------------------------------------
-
-  void run_until(sim_time t) {
-    while (true) {
-      const sim_time next_event = queue.empty() ? sim_time::max() : queue.begin()->first.first;
-      const sim_time next = std::min(next_event, next_tick);
-      if (next > t) break;
-      now = next;
-      if (next_event <= next_tick) {
-        auto it = queue.begin();
-        event e = std::move(it->second);
-        queue.erase(it);
-        run_event(e);
-      } else {
-        tick();
-        next_tick += o.tick;
-      }
+bool simulator::impl::connected(std::size_t i) const {
+  for (const link_t& l : links) {
+    if (l.client != i && l.server != i) continue;
+    if (!l.open || !l.s) return false;
+    if (l.s->current() != sync::state::live && l.s->current() != sync::state::syncing) {
+      return false;
     }
-    now = std::max(now, t);
   }
+  return nodes[i].up;
+}
 
-  void tick() {
-    for (std::size_t li = 0; li < links.size(); ++li) {
-      if (links[li].s) links[li].s->tick(now);
-    }
-    if (the_relay) the_relay->tick(now);
+bool simulator::impl::presence_converged() const {
+  if (!o.use_presence) return true;
+  for (const std::string& id : o.docs) {
     for (std::size_t i = 0; i < nodes.size(); ++i) {
-      if (!nodes[i].up) continue;
-      if (nodes[i].host) nodes[i].host->tick(now);
-      // Sessions tick the presences they carry; a mesh client that only
-      // hosts has none, and its entry must still renew and expire others.
-      for (auto& [id, ds] : nodes[i].docs) {
-        if (ds.p) ds.p->tick(now);
+      if (!connected(i)) continue;
+      const presence& mine = *nodes[i].docs.at(id).p;
+      std::size_t expected = 0;
+      for (std::size_t j = 0; j < nodes.size(); ++j) {
+        if (j == i || !connected(j)) continue;
+        ++expected;
+        const presence& theirs = *nodes[j].docs.at(id).p;
+        auto it = mine.states().find(nodes[j].replica);
+        if (it == mine.states().end() || !(it->second == theirs.local())) return false;
       }
-      edit(i);
-    }
-    track_acks();
-  }
-
-  void track_acks() {
-    for (const link_t& l : links) {
-      if (!l.s) continue;
-      const node& n = nodes[l.client];
-      for (const std::string& id : o.docs) {
-        const version_vector v = l.s->acknowledged(id);
-        version_vector& a = acked_ops[id];
-        for (replica_id r : n.authored) a.advance(r, v.get(r));
-      }
+      // A relay's presence has no entry of its own; a mesh host's is its
+      // client's.
+      if (mine.states().size() != expected) return false;
     }
   }
+  return true;
+}
 
-  // --- workloads -----------------------------------------------------------------
-
-  // due returns how many events of rate `per_s` fall in this tick, carrying
-  // fractions over so that low rates still happen.
-  std::uint64_t due(double& carry, double per_s) {
-    if (per_s <= 0) return 0;
-    carry += per_s * static_cast<double>(o.tick.count()) / 1000.0;
-    std::uint64_t n = 0;
-    while (carry >= 1.0) {
-      carry -= 1.0;
-      ++n;
-    }
-    // The fraction left happens now with its probability, then is spent.
-    if (carry > 0 && rng.chance(carry)) {
-      ++n;
-      carry -= 1.0;
-    }
-    return n;
+bool simulator::impl::all_live() const {
+  for (const link_t& l : links) {
+    if (!nodes[l.client].up || (l.server != no_server && !nodes[l.server].up)) continue;
+    if (!l.s || l.s->current() != sync::state::live) return false;
   }
+  return true;
+}
 
-  std::string random_word(std::size_t max_len) {
-    const std::size_t len = 1 + rng.below(std::max<std::size_t>(1, max_len));
-    std::string s;
-    for (std::size_t k = 0; k < len; ++k) s.push_back(static_cast<char>('a' + rng.below(26)));
-    return s;
-  }
+sim_time simulator::impl::round() const {
+  sim_time rtt{0};
+  for (const link_t& l : links) rtt = std::max(rtt, 2 * (l.opt.latency + l.opt.jitter));
+  return rtt + o.session.debounce + o.tick;
+}
 
-  doc_state& random_doc(node& n) {
-    auto it = n.docs.begin();
-    std::advance(it, static_cast<std::ptrdiff_t>(rng.below(n.docs.size())));
-    return it->second;
-  }
+void simulator::impl::log_error(std::size_t li, const char* side, const error& err,
+                                bool from_peer) {
+  std::string line = "t=";
+  line += std::to_string(now.count());
+  line += "ms link ";
+  line += std::to_string(li);
+  line += ' ';
+  line += side;
+  line += from_peer ? " heard: " : " said: ";
+  line += err.message;
+  errors.push_back(std::move(line));
+}
 
-  void edit(std::size_t i) {
-    node& n = nodes[i];
-    const workload& w = n.w;
-    if (n.docs.empty()) return;
-    for (std::uint64_t k = due(n.carry[0], w.text_edits_per_s); k > 0; --k) {
-      doc_state& ds = random_doc(n);
-      text_ref t = ds.d->get_text("text");
-      const std::size_t size = t.size();
-      if (size > 0 && rng.chance(w.delete_ratio)) {
-        const std::size_t pos = rng.below(size);
-        const std::size_t len = 1 + rng.below(std::min<std::size_t>(size - pos, 4));
-        (void)t.erase(pos, len);
-      } else {
-        (void)t.insert(rng.below(size + 1), random_word(w.max_insert));
-      }
-    }
-    for (std::uint64_t k = due(n.carry[1], w.map_edits_per_s); k > 0; --k) {
-      doc_state& ds = random_doc(n);
-      map_ref m = ds.d->get_map("map");
-      // (Built by append: g++ 12 warns falsely on "k" + std::string.)
-      std::string key = "k";
-      key += std::to_string(rng.below(8));
-      const std::uint64_t c = rng.below(10);
-      if (c < 2) {
-        (void)m.erase(key);
-      } else if (c < 6) {
-        (void)m.set(key, static_cast<std::int64_t>(rng.below(1000)));
-      } else {
-        (void)m.set(key, random_word(8));
-      }
-    }
-    for (std::uint64_t k = due(n.carry[2], w.list_edits_per_s); k > 0; --k) {
-      doc_state& ds = random_doc(n);
-      list_ref l = ds.d->get_list("list");
-      const std::size_t size = l.size();
-      if (size > 0 && rng.chance(w.delete_ratio)) {
-        (void)l.erase(rng.below(size), 1);
-      } else {
-        (void)l.insert(rng.below(size + 1), static_cast<std::int64_t>(rng.below(100)));
-      }
-    }
-    for (std::uint64_t k = due(n.carry[3], w.counter_adds_per_s); k > 0; --k) {
-      doc_state& ds = random_doc(n);
-      (void)ds.d->get_counter("counter").add(static_cast<std::int64_t>(rng.below(11)) - 5);
-    }
-    for (std::uint64_t k = due(n.carry[4], w.cursor_moves_per_s); k > 0; --k) {
-      doc_state& ds = random_doc(n);
-      if (!ds.p) continue;
-      text_ref t = ds.d->get_text("text");
-      const std::size_t pos = rng.below(t.size() + 1);
-      auto a = t.anchor_at(pos, affinity::right);
-      if (!a) continue;
-      ds.p->set_cursor(presence_cursor{"text", *a, *a}, now);
-    }
-  }
+void simulator::impl::violation(std::string what) {
+  violations.push_back("t=" + std::to_string(now.count()) + "ms: " + std::move(what));
+}
 
-  // --- queries -------------------------------------------------------------------
-
-  bool converged() const {
-    for (const std::string& id : o.docs) {
-      const doc* first = nullptr;
-      if (the_relay) first = const_cast<sync::relay&>(*the_relay).find(id);
-      std::vector<const doc*> all;
-      if (first != nullptr) all.push_back(first);
-      for (const node& n : nodes) {
-        if (!n.up) continue;
-        all.push_back(n.docs.at(id).d.get());
-      }
-      if (all.empty()) continue;
-      for (const doc* d : all) {
-        if (d->version() != all.front()->version()) return false;
-      }
-      const std::string json = all.front()->to_json();
-      for (const doc* d : all) {
-        if (d->to_json() != json) return false;
-      }
-    }
-    return true;
-  }
-
-  bool connected(std::size_t i) const {
-    for (const link_t& l : links) {
-      if (l.client != i && l.server != i) continue;
-      if (!l.open || !l.s) return false;
-      if (l.s->current() != sync::state::live && l.s->current() != sync::state::syncing) {
-        return false;
-      }
-    }
-    return nodes[i].up;
-  }
-
-  bool presence_converged() const {
-    if (!o.use_presence) return true;
-    for (const std::string& id : o.docs) {
-      for (std::size_t i = 0; i < nodes.size(); ++i) {
-        if (!connected(i)) continue;
-        const presence& mine = *nodes[i].docs.at(id).p;
-        std::size_t expected = 0;
-        for (std::size_t j = 0; j < nodes.size(); ++j) {
-          if (j == i || !connected(j)) continue;
-          ++expected;
-          const presence& theirs = *nodes[j].docs.at(id).p;
-          auto it = mine.states().find(nodes[j].replica);
-          if (it == mine.states().end() || !(it->second == theirs.local())) return false;
-        }
-        // A relay's presence has no entry of its own; a mesh host's is its
-        // client's.
-        if (mine.states().size() != expected) return false;
-      }
-    }
-    return true;
-  }
-
-  bool all_live() const {
-    for (const link_t& l : links) {
-      if (!nodes[l.client].up || (l.server != no_server && !nodes[l.server].up)) continue;
-      if (!l.s || l.s->current() != sync::state::live) return false;
-    }
-    return true;
-  }
-
-  sim_time round() const {
-    sim_time rtt{0};
-    for (const link_t& l : links) rtt = std::max(rtt, 2 * (l.opt.latency + l.opt.jitter));
-    return rtt + o.session.debounce + o.tick;
-  }
-
-  void log_error(std::size_t li, const char* side, const error& err, bool from_peer) {
-    std::string line = "t=";
-    line += std::to_string(now.count());
-    line += "ms link ";
-    line += std::to_string(li);
-    line += ' ';
-    line += side;
-    line += from_peer ? " heard: " : " said: ";
-    line += err.message;
-    errors.push_back(std::move(line));
-  }
-
-  void violation(std::string what) {
-    violations.push_back("t=" + std::to_string(now.count()) + "ms: " + std::move(what));
-  }
-
-  sim_options o;
-  sim_random rng;
-  sim_time now{0};
-  sim_time next_tick{0};
-  std::uint64_t seq = 0;
-  std::map<std::pair<sim_time, std::uint64_t>, event> queue;
-  std::vector<node> nodes;
-  std::vector<link_t> links;
-  std::unique_ptr<sync::memory_storage> relay_store;
-  std::unique_ptr<sync::relay> the_relay;
-  std::uint64_t relay_gen = 0;
-  std::set<replica_id> used_ids;
-  std::map<std::string, version_vector> acked_ops, durable_ops;
-  std::vector<std::string> violations;
-  std::vector<std::string> errors;
-  std::uint64_t hash = fnv_offset;
-  std::vector<trace_event> trace;
-};
+// --- the public API ----------------------------------------------------------
 
 simulator::simulator(sim_options options) : impl_(std::make_unique<impl>(std::move(options))) {}
 simulator::~simulator() = default;

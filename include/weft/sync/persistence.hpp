@@ -67,7 +67,9 @@ struct persistence_options {
   // `compact_records` records or `compact_bytes` bytes, and also at least
   // a quarter of the last snapshot's size (so that a big document is not
   // rewritten every few keystrokes), the log is replaced by a snapshot.
-  // 0 turns a trigger off.
+  // 0 turns a trigger off. After a snapshot could not be written, the ops
+  // are appended instead and the next try waits until the deltas have grown
+  // by half.
   std::uint64_t compact_records = 4096;
   std::uint64_t compact_bytes = std::uint64_t{1} << 20;
   save_options snapshot{snapshot_kind::full, {compression::zstd}};
@@ -115,7 +117,9 @@ class persistence {
 
   // flush writes whatever is not durable yet (after a failure).
   result<void> flush();
-  // compact replaces the log by one snapshot of the doc.
+  // compact replaces the log by one snapshot of the doc. When the snapshot
+  // cannot be written, the log stays as it was, ops not yet durable are
+  // appended, and the snapshot's error is returned.
   result<void> compact();
 
   // on_durable is called after each write with the new durable version.

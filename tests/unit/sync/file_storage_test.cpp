@@ -17,7 +17,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,6 +34,8 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include "support/doc_testing.hpp"
+#include "support/storage_testing.hpp"
+#include "support/temp_dir.hpp"
 #include "sync/log_format.hpp"
 
 namespace {
@@ -42,42 +43,21 @@ namespace {
 using weft::errc;
 using weft::sync::file_storage;
 using weft::sync::restart_report;
+using weft::testing::as_bytes;
+using weft::testing::frame_offsets;
 using weft::testing::ok;
+using weft::testing::record;
 using weft::testing::take;
 namespace fs = std::filesystem;
 
 using bytes = std::vector<std::uint8_t>;
 
-bytes as_bytes(std::string_view s) { return bytes(s.begin(), s.end()); }
-
-bytes record(std::size_t i) {
-  bytes b(1 + (i * 7) % 61);
-  for (std::size_t k = 0; k < b.size(); ++k) b[k] = static_cast<std::uint8_t>(i * 31 + k);
-  return b;
-}
-
-// temp_dir is a fresh directory under $TMPDIR, removed with its contents.
-class temp_dir {
+// store_dir is a temporary directory with the storage directory inside it,
+// store() (so that files made outside the storage directory would show).
+class store_dir : public weft::testing::temp_dir {
  public:
-  temp_dir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-                       "/weft-file-storage-XXXXXX";
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  const std::string& path() const { return path_; }
-  // store is the storage directory inside (so that escapes would show).
-  std::string store() const { return path_ + "/store"; }
-
- private:
-  std::string path_;
+  store_dir() : temp_dir("weft-file-storage") {}
+  std::string store() const { return path() + "/store"; }
 };
 
 file_storage open_store(const std::string& dir, restart_report* report = nullptr,
@@ -100,19 +80,6 @@ void write_all(const std::string& path, const bytes& b) {
   REQUIRE(out);
 }
 
-std::vector<std::size_t> frame_offsets(const bytes& image) {
-  std::vector<std::size_t> out;
-  std::size_t pos = weft::sync::internal::log_header_bytes;
-  while (pos < image.size()) {
-    out.push_back(pos);
-    const std::uint32_t len = image[pos] | (image[pos + 1] << 8) | (image[pos + 2] << 16) |
-                              (static_cast<std::uint32_t>(image[pos + 3]) << 24);
-    pos += weft::sync::internal::frame_header_bytes + len;
-  }
-  REQUIRE(pos == image.size());
-  return out;
-}
-
 std::vector<std::string> entries(const std::string& dir) {
   std::vector<std::string> out;
   for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
@@ -123,7 +90,7 @@ std::vector<std::string> entries(const std::string& dir) {
 }  // namespace
 
 TEST_CASE("file_storage: records, replace and metadata survive reopening", "[sync][file_storage]") {
-  temp_dir tmp;
+  store_dir tmp;
   bytes snapshot_log;
   {
     file_storage s = open_store(tmp.store());
@@ -170,7 +137,7 @@ TEST_CASE("file_storage: records, replace and metadata survive reopening", "[syn
 }
 
 TEST_CASE("file_storage: many documents", "[sync][file_storage]") {
-  temp_dir tmp;
+  store_dir tmp;
   std::vector<std::string> ids;
   {
     file_storage s = open_store(tmp.store(), nullptr, /*sync=*/false);
@@ -192,7 +159,7 @@ TEST_CASE("file_storage: many documents", "[sync][file_storage]") {
 
 TEST_CASE("file_storage: hostile doc ids stay inside the directory and come back exact",
           "[sync][file_storage]") {
-  temp_dir tmp;
+  store_dir tmp;
   const std::vector<std::string> ids = {
       "../escape", "../../etc/passwd", "/", "/abs", "a/b", ".", "..", std::string("\0x", 2),
       std::string("nul\0", 4), "CON", "A", "a", "\xc3\xa9t\xc3\xa9", "x.wlog.tmp", "LOCK",
@@ -221,7 +188,7 @@ TEST_CASE("file_storage: hostile doc ids stay inside the directory and come back
 }
 
 TEST_CASE("file_storage: files that are not ours are left alone", "[sync][file_storage]") {
-  temp_dir tmp;
+  store_dir tmp;
   { file_storage s = open_store(tmp.store()); }
   write_all(tmp.store() + "/README", as_bytes("hello"));
   write_all(tmp.store() + "/zz.wlog", as_bytes("not hex"));
@@ -234,7 +201,7 @@ TEST_CASE("file_storage: files that are not ours are left alone", "[sync][file_s
 
 TEST_CASE("file_storage: a tail cut at every byte of the last record loses only it",
           "[sync][file_storage]") {
-  temp_dir tmp;
+  store_dir tmp;
   const std::string path = tmp.store() + "/" + file_storage::file_name("d");
   {
     file_storage s = open_store(tmp.store());
@@ -268,7 +235,7 @@ TEST_CASE("file_storage: a tail cut at every byte of the last record loses only 
 
 TEST_CASE("file_storage: any flipped bit of a record drops that record only",
           "[sync][file_storage]") {
-  temp_dir tmp;
+  store_dir tmp;
   const std::string path = tmp.store() + "/" + file_storage::file_name("d");
   {
     file_storage s = open_store(tmp.store());
@@ -307,7 +274,7 @@ TEST_CASE("file_storage: any flipped bit of a record drops that record only",
 }
 
 TEST_CASE("file_storage: a crash between the temporary file and the rename", "[sync][file_storage]") {
-  temp_dir tmp;
+  store_dir tmp;
   const std::string path = tmp.store() + "/" + file_storage::file_name("d");
   {
     file_storage s = open_store(tmp.store());
@@ -335,7 +302,7 @@ TEST_CASE("file_storage: one storage per directory at a time", "[sync][file_stor
 #ifdef __EMSCRIPTEN__
   SKIP("flock is not enforced under node");
 #else
-  temp_dir tmp;
+  store_dir tmp;
   {
     file_storage a = open_store(tmp.store());
     auto b = file_storage::open(tmp.store());
@@ -353,7 +320,7 @@ TEST_CASE("file_storage: every append reported durable survives SIGKILL", "[sync
 #ifdef __EMSCRIPTEN__
   SKIP("no fork under wasm");
 #else
-  temp_dir tmp;
+  store_dir tmp;
   weft::testing::rng r(2026);
   std::size_t expected = 0;  // records reported durable over all rounds
   for (int round = 0; round < 6; ++round) {

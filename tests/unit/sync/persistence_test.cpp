@@ -10,24 +10,25 @@
 // automatic) keeps the state; a doc edited offline, restarted, and synced
 // to a peer gives the peer everything, including ops that reached the peer
 // but never the disk; failed writes are reported, not thrown, and written
-// once the storage recovers; restore refuses a replica id the doc was
+// once the storage recovers; a snapshot that does not fit falls back to
+// appends and backs off; restore refuses a replica id the doc was
 // authored under, skips damaged and undecodable records and counts them.
 
 #include "weft/sync/persistence.hpp"
 
-#include <stdlib.h>
-
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
-#include <filesystem>
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <catch2/catch_test_macros.hpp>
 
 #include "support/doc_testing.hpp"
 #include "support/random_doc.hpp"
+#include "support/temp_dir.hpp"
 #include "weft/doc.hpp"
 #include "weft/sync/file_storage.hpp"
 #include "weft/sync/storage.hpp"
@@ -115,10 +116,8 @@ TEST_CASE("persistence: restore under a new replica gives the same doc", "[sync]
 }
 
 TEST_CASE("persistence: on file storage, across reopening", "[sync][persistence]") {
-  const char* base = std::getenv("TMPDIR");
-  std::string dir = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-                    "/weft-persistence-XXXXXX";
-  REQUIRE(::mkdtemp(dir.data()) != nullptr);
+  const weft::testing::temp_dir tmp("weft-persistence");
+  const std::string& dir = tmp.path();
   weft::testing::rng r(6);
   std::string json;
   {
@@ -135,7 +134,6 @@ TEST_CASE("persistence: on file storage, across reopening", "[sync][persistence]
     doc d = take(restore(store, "a/../b", replica_id{2}));
     CHECK(d.to_json() == json);
   }
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("persistence: compaction keeps the state and bounds the log", "[sync][persistence]") {
@@ -345,4 +343,76 @@ TEST_CASE("persistence: a record the limits refuse fails the restore, not skippe
   tight.limits.max_message_bytes = 1000;
   CHECK(restore(store, "d", replica_id{2}, {}, tight).code() == errc::too_large);
   CHECK(take(restore(store, "d", replica_id{2})).to_json() == d.to_json());
+}
+
+namespace {
+
+// no_room_storage is a memory_storage on a nearly full disk: small appends
+// fit, a whole snapshot (replace) does not.
+class no_room_storage final : public weft::sync::storage {
+ public:
+  bool full = true;
+  memory_storage inner;
+
+  weft::result<void> append(std::string_view id, std::span<const std::uint8_t> r) override {
+    return inner.append(id, r);
+  }
+  weft::result<void> replace(std::string_view id, std::span<const std::uint8_t> r) override {
+    if (full) return weft::make_error(errc::io_error, "no space left for a snapshot");
+    return inner.replace(id, r);
+  }
+  weft::result<weft::sync::log_contents> read(std::string_view id) override {
+    return inner.read(id);
+  }
+  weft::result<weft::sync::log_info> info(std::string_view id) override { return inner.info(id); }
+  weft::result<std::vector<std::string>> list() override { return inner.list(); }
+  weft::result<void> set_meta(std::string_view id, std::string_view key,
+                              std::span<const std::uint8_t> value) override {
+    return inner.set_meta(id, key, value);
+  }
+  weft::result<std::optional<std::vector<std::uint8_t>>> get_meta(std::string_view id,
+                                                                  std::string_view key) override {
+    return inner.get_meta(id, key);
+  }
+  weft::result<void> erase(std::string_view id) override { return inner.erase(id); }
+};
+
+}  // namespace
+
+TEST_CASE("persistence: a snapshot that cannot be written does not stop the appends",
+          "[sync][persistence]") {
+  no_room_storage store;
+  doc d(replica_id{1}, {.id = "d"});
+  const weft::sync::persistence_options eager{.compact_records = 2, .compact_bytes = 0};
+  auto p = take(persistence::attach(d, store, {}, eager));
+  for (char c = 'a'; c <= 'l'; ++c) {
+    type(d, std::string(1, c));
+    // Every keystroke is durable although no compaction succeeds.
+    REQUIRE(p.durable_version() == d.version());
+    CHECK(p.healthy());
+    sound(p);
+  }
+  CHECK(p.stats().compactions == 0);
+  REQUIRE(p.last_error().has_value());
+  CHECK(p.last_error()->code == errc::io_error);
+  // Compaction backs off as the log grows instead of costing a snapshot
+  // per keystroke: 12 appends, far fewer tries.
+  CHECK(p.stats().appends == 12);
+  CHECK(p.stats().failures >= 1);
+  CHECK(p.stats().failures <= 4);
+  // An explicit compaction reports the failure, and the log still restores.
+  CHECK(p.compact().code() == errc::io_error);
+  CHECK(p.healthy());
+  CHECK(take(restore(store.inner, "d", replica_id{2})).get_text("body").to_string() ==
+        "abcdefghijkl");
+
+  // Once there is room, the next compaction goes through.
+  store.full = false;
+  ok(p.compact());
+  CHECK(p.stats().compactions == 1);
+  CHECK(take(store.info("d")).records == 1);
+  type(d, "m");
+  CHECK(p.durable_version() == d.version());
+  CHECK(take(restore(store.inner, "d", replica_id{3})).get_text("body").to_string() ==
+        "abcdefghijklm");
 }

@@ -5,23 +5,21 @@
 // fails, and what time it is. Servers are plain server sessions (one per
 // connection, as a relay makes them) sharing the server's documents, so
 // fan-out between two clients is tested too. Hostile peers are driven by
-// hand-made messages.
+// hand-made messages. The network is support/session_net.hpp.
 
 #include "weft/sync/session.hpp"
 
 #include <algorithm>
 #include <cstdint>
-#include <deque>
-#include <functional>
-#include <map>
-#include <memory>
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <catch2/catch_test_macros.hpp>
 
+#include "support/session_net.hpp"
 #include "weft/doc.hpp"
 #include "weft/presence.hpp"
 #include "weft/sync/message.hpp"
@@ -32,189 +30,18 @@ using namespace std::chrono_literals;
 using namespace weft;
 using namespace weft::sync;
 using bytes_t = std::vector<std::uint8_t>;
+using weft::testing::client_options;
+using weft::testing::raw_peer;
+using weft::testing::server_side;
+using weft::testing::world;
 
-constexpr time_point kStep = 10ms;
-
-// server_side holds the server's documents, and the role each doc grants.
-struct server_side {
-  std::map<std::string, std::unique_ptr<doc>> docs;
-  std::map<std::string, std::unique_ptr<presence>> presences;
-  std::map<std::string, role> roles;  // default write
-  session_options options;
-
-  server_side() {
-    options.this_side = side::server;
-    options.backoff.seed = 1;
-    options.authorize = [this](const peer_info&, std::string_view id) {
-      auto it = roles.find(std::string(id));
-      return it == roles.end() ? role::write : it->second;
-    };
-    options.resolve = [this](std::string_view id) -> std::pair<doc*, presence*> {
-      auto it = docs.find(std::string(id));
-      if (it == docs.end()) return {nullptr, nullptr};
-      auto p = presences.find(std::string(id));
-      return {it->second.get(), p == presences.end() ? nullptr : p->second.get()};
-    };
-  }
-
-  doc& add(const std::string& id) {
-    docs[id] = std::make_unique<doc>(replica_id{0x5E}, doc_options{.id = id});
-    presences[id] = std::make_unique<presence>(replica_id{0x5E});
-    return *docs[id];
-  }
-};
-
-// connection joins one client session to server sessions over an
-// in-memory link: each direction a queue the test may tamper with.
-struct connection {
-  server_side& server;
-  std::unique_ptr<session> client;
-  std::unique_ptr<session> srv;  // the current connection's server session
-  std::deque<bytes_t> up, down;  // client -> server, server -> client
-  bool network = true;           // connects succeed
-  bool blackhole = false;        // the link swallows everything silently
-  bool drop_down = false;        // everything the server sends is lost
-  bool drop_up = false;          // everything the client sends is lost
-  bool connect_asked = false;
-  bool drop_asked = false;       // one side asked to close
-  int connects = 0, failed_connects = 0;
-  std::vector<state> states;
-  std::vector<error> client_errors, server_errors;
-  std::vector<bytes_t> sent_up_log, sent_down_log;
-  // tamper decides what happens to a message put on a queue: 0 drop, 1
-  // deliver, 2 deliver twice; reorder swaps it with the one before.
-  std::function<int()> tamper;
-  std::function<bool()> reorder;
-  std::function<void(const bytes_t&)> on_down;  // sees what the server sends
-
-  connection(server_side& s, session_options copts) : server(s) {
-    callbacks cb;
-    cb.send = [this](std::span<const std::uint8_t> b) {
-      sent_up_log.emplace_back(b.begin(), b.end());
-      if (!drop_up) put(up, bytes_t(b.begin(), b.end()));
-    };
-    cb.connect = [this] { connect_asked = true; };
-    cb.close = [this] { drop_asked = true; };
-    cb.state_changed = [this](state st) { states.push_back(st); };
-    cb.error = [this](const error& e, bool) { client_errors.push_back(e); };
-    client = std::make_unique<session>(std::move(copts), std::move(cb));
-  }
-
-  void put(std::deque<bytes_t>& q, bytes_t b) {
-    if (blackhole) return;
-    const int n = tamper ? tamper() : 1;
-    for (int i = 0; i < n; ++i) {
-      q.push_back(b);
-      if (reorder && q.size() > 1 && reorder()) std::swap(q[q.size() - 1], q[q.size() - 2]);
-    }
-  }
-
-  std::unique_ptr<session> make_server() {
-    callbacks cb;
-    cb.send = [this](std::span<const std::uint8_t> b) {
-      sent_down_log.emplace_back(b.begin(), b.end());
-      if (on_down) on_down(sent_down_log.back());
-      if (!drop_down) put(down, bytes_t(b.begin(), b.end()));
-    };
-    cb.close = [this] { drop_asked = true; };
-    cb.error = [this](const error& e, bool) { server_errors.push_back(e); };
-    return std::make_unique<session>(server.options, std::move(cb));
-  }
-
-  // step handles connection requests and closes, then delivers until both
-  // queues are empty (or `max` messages).
-  void step(time_point now, int max = 100000) {
-    for (int i = 0; i < max; ++i) {
-      if (drop_asked) {
-        drop_asked = false;
-        up.clear();
-        down.clear();
-        if (srv) srv->disconnected(now);
-        client->disconnected(now);
-      }
-      if (connect_asked) {
-        connect_asked = false;
-        if (network) {
-          ++connects;
-          up.clear();
-          down.clear();
-          srv = make_server();
-          srv->connected(now);
-          client->connected(now);
-        } else {
-          ++failed_connects;
-          client->connect_failed(now);
-        }
-        continue;
-      }
-      if (!up.empty()) {
-        bytes_t b = std::move(up.front());
-        up.pop_front();
-        if (srv) (void)srv->receive(b, now);
-      } else if (!down.empty()) {
-        bytes_t b = std::move(down.front());
-        down.pop_front();
-        (void)client->receive(b, now);
-      } else if (!drop_asked && !connect_asked) {
-        check();
-        return;
-      }
-    }
-  }
-
-  void tick(time_point now) {
-    client->tick(now);
-    if (srv) srv->tick(now);
-    check();
-  }
-
-  void check() const {
-    const auto c = sync::internal::check(*client);
-    if (!c) FAIL("client: " << c.error().message);
-    if (srv) {
-      const auto s = sync::internal::check(*srv);
-      if (!s) FAIL("server: " << s.error().message);
-    }
-  }
-};
-
-session_options client_options(std::uint64_t seed = 7) {
-  session_options o;
-  o.backoff.seed = seed;
-  return o;
-}
-
-// world runs connections on one clock.
-struct world {
-  server_side server;
-  std::vector<std::unique_ptr<connection>> links;
-  time_point now{1000};
-
-  connection& link(session_options o = client_options()) {
-    links.push_back(std::make_unique<connection>(server, std::move(o)));
-    return *links.back();
-  }
-
-  void settle() {
-    for (int round = 0; round < 50; ++round) {
-      bool busy = false;
-      for (auto& l : links) {
-        busy |= !l->up.empty() || !l->down.empty() || l->connect_asked || l->drop_asked;
-        l->step(now);
-      }
-      if (!busy) break;
-    }
-  }
-
-  // run advances time in steps, ticking and delivering.
-  void run(time_point duration) {
-    const time_point end = now + duration;
-    while (now < end) {
-      now += kStep;
-      for (auto& l : links) l->tick(now);
-      settle();
-    }
-  }
+// one_doc is the fixture of most tests: the server and clients A and B
+// each hold a document "doc"; nothing is connected yet.
+struct one_doc {
+  world w;
+  doc& sd = w.server.add("doc");
+  doc a{replica_id{0xA}, {.id = "doc"}};
+  doc b{replica_id{0xB}, {.id = "doc"}};
 };
 
 void type(doc& d, const std::string& root, std::string_view s) {
@@ -296,9 +123,7 @@ TEST_CASE("session: a large catch-up travels in chunks", "[sync][session]") {
   }
   w.server.options.chunk_bytes = 8192;
   doc cd(replica_id{0xC1}, {.id = "big"});
-  auto& l = w.link();
-  REQUIRE(l.client->add(cd));
-  l.client->start(w.now);
+  auto& l = w.join(cd);
   w.settle();
   CHECK(l.client->current() == state::live);
   CHECK(cd.to_json() == sd.to_json());
@@ -316,17 +141,10 @@ TEST_CASE("session: a large catch-up travels in chunks", "[sync][session]") {
   CHECK(l.srv->acknowledged("big") == sd.version());
 }
 
-TEST_CASE("session: live typing is debounced, acknowledged and fanned out", "[sync][session]") {
-  world w;
-  w.server.add("doc");
-  doc a(replica_id{0xA}, {.id = "doc"});
-  doc b(replica_id{0xB}, {.id = "doc"});
-  auto& la = w.link(client_options(1));
-  auto& lb = w.link(client_options(2));
-  REQUIRE(la.client->add(a));
-  REQUIRE(lb.client->add(b));
-  la.client->start(w.now);
-  lb.client->start(w.now);
+TEST_CASE_METHOD(one_doc, "session: live typing is debounced, acknowledged and fanned out",
+                 "[sync][session]") {
+  auto& la = w.join(a, client_options(1));
+  auto& lb = w.join(b, client_options(2));
   w.settle();
   REQUIRE(la.client->current() == state::live);
   REQUIRE(lb.client->current() == state::live);
@@ -359,13 +177,9 @@ TEST_CASE("session: live typing is debounced, acknowledged and fanned out", "[sy
   CHECK(la.client->stats().resent == 0);
 }
 
-TEST_CASE("session: a reconnect resends exactly what was not acknowledged", "[sync][session]") {
-  world w;
-  doc& sd = w.server.add("doc");
-  doc a(replica_id{0xA}, {.id = "doc"});
-  auto& l = w.link();
-  REQUIRE(l.client->add(a));
-  l.client->start(w.now);
+TEST_CASE_METHOD(one_doc, "session: a reconnect resends exactly what was not acknowledged",
+                 "[sync][session]") {
+  auto& l = w.join(a);
   w.settle();
   type(a, "body", "12345");
   w.run(50ms);
@@ -401,13 +215,9 @@ TEST_CASE("session: a reconnect resends exactly what was not acknowledged", "[sy
   CHECK(l.client->acknowledged("doc").get(a.replica()) == 15);
 }
 
-TEST_CASE("session: unacknowledged deltas are resent after `resend`", "[sync][session]") {
-  world w;
-  doc& sd = w.server.add("doc");
-  doc a(replica_id{0xA}, {.id = "doc"});
-  auto& l = w.link();
-  REQUIRE(l.client->add(a));
-  l.client->start(w.now);
+TEST_CASE_METHOD(one_doc, "session: unacknowledged deltas are resent after `resend`",
+                 "[sync][session]") {
+  auto& l = w.join(a);
   w.settle();
   // The next message up is lost.
   bool lose = true;
@@ -433,8 +243,10 @@ TEST_CASE("session: converges through drops, duplicates and reordering", "[sync]
     type(sd, "body", "seeded text ");
     doc a(replica_id{0xA}, {.id = "doc"});
     doc b(replica_id{0xB}, {.id = "doc"});
-    auto& la = w.link(client_options(seed));
-    auto& lb = w.link(client_options(seed + 100));
+    // Connecting only asks for a connection: the tampering set next
+    // applies from the first message on.
+    auto& la = w.join(a, client_options(seed));
+    auto& lb = w.join(b, client_options(seed + 100));
     std::mt19937 rng(seed);
     for (auto* l : {&la, &lb}) {
       l->tamper = [&rng] {
@@ -443,10 +255,6 @@ TEST_CASE("session: converges through drops, duplicates and reordering", "[sync]
       };
       l->reorder = [&rng] { return rng() % 5 == 0; };
     }
-    REQUIRE(la.client->add(a));
-    REQUIRE(lb.client->add(b));
-    la.client->start(w.now);
-    lb.client->start(w.now);
     for (int i = 0; i < 60; ++i) {
       auto ta = a.get_text("body");
       auto tb = b.get_text("body");
@@ -471,18 +279,14 @@ TEST_CASE("session: converges through drops, duplicates and reordering", "[sync]
   }
 }
 
-TEST_CASE("session: silence means offline, then a backoff reconnect", "[sync][session]") {
-  world w;
-  doc& sd = w.server.add("doc");
-  doc a(replica_id{0xA}, {.id = "doc"});
+TEST_CASE_METHOD(one_doc, "session: silence means offline, then a backoff reconnect",
+                 "[sync][session]") {
   session_options o = client_options();
   o.heartbeat = 1'000ms;
   o.missed_heartbeats = 3;
   o.backoff.base = 200ms;
   o.backoff.cap = 5'000ms;
-  auto& l = w.link(o);
-  REQUIRE(l.client->add(a));
-  l.client->start(w.now);
+  auto& l = w.join(a, o);
   w.settle();
   REQUIRE(l.client->current() == state::live);
   // A quiet but healthy link: pings and pongs keep it up.
@@ -507,18 +311,14 @@ TEST_CASE("session: silence means offline, then a backoff reconnect", "[sync][se
   CHECK(sd.to_json() == a.to_json());
 }
 
-TEST_CASE("session: the breaker opens after failed connects, probes, and recovers", "[sync][session]") {
-  world w;
-  doc& sd = w.server.add("doc");
-  doc a(replica_id{0xA}, {.id = "doc"});
+TEST_CASE_METHOD(one_doc, "session: the breaker opens after failed connects, probes, and recovers",
+                 "[sync][session]") {
   session_options o = client_options();
   o.breaker_threshold = 3;
   o.backoff.base = 100ms;
   o.backoff.cap = 2'000ms;
-  auto& l = w.link(o);
-  REQUIRE(l.client->add(a));
-  l.network = false;
-  l.client->start(w.now);
+  auto& l = w.join(a, o);
+  l.network = false;  // before the first connect is handled
   w.run(2'000ms);
   CHECK(l.failed_connects >= 3);
   CHECK(l.client->current() == state::degraded);
@@ -568,54 +368,6 @@ TEST_CASE("session: a reader's edits stay local; a document refused is reported"
   CHECK(l.client->current() == state::live);
 }
 
-namespace {
-
-// raw_peer drives one server session with hand-made messages.
-struct raw_peer {
-  server_side& server;
-  std::unique_ptr<session> srv;
-  std::vector<message> got;
-  std::vector<error> errors;
-  bool closed = false;
-  time_point now{1000};
-
-  raw_peer(server_side& s, session_options o) : server(s) {
-    callbacks cb;
-    cb.send = [this](std::span<const std::uint8_t> b) {
-      auto m = decode_message(b);
-      REQUIRE(m);
-      got.push_back(std::move(*m));
-    };
-    cb.close = [this] { closed = true; };
-    cb.error = [this](const error& e, bool) { errors.push_back(e); };
-    srv = std::make_unique<session>(std::move(o), std::move(cb));
-    srv->connected(now);
-  }
-
-  result<void> send(const message& m) {
-    auto r = srv->receive(encode_message(m), now);
-    const auto c = sync::internal::check(*srv);
-    if (!c) FAIL("server: " << c.error().message);
-    return r;
-  }
-
-  void join(std::vector<replica_id> replicas, const std::string& id) {
-    hello_message h;
-    h.replicas = std::move(replicas);
-    h.docs = {{0, id, role::none}};
-    REQUIRE(send(h));
-    REQUIRE(send(version_message{0, {}, false}));
-  }
-
-  std::optional<error_message> last_error() const {
-    for (auto it = got.rbegin(); it != got.rend(); ++it) {
-      if (auto* e = std::get_if<error_message>(&*it)) return *e;
-    }
-    return std::nullopt;
-  }
-};
-
-}  // namespace
 
 TEST_CASE("session: hostile peers are refused, and nothing of theirs applied", "[sync][session]") {
   server_side server;
@@ -631,7 +383,7 @@ TEST_CASE("session: hostile peers are refused, and nothing of theirs applied", "
 
   SECTION("a read-only peer's delta") {
     server.roles["doc"] = role::read;
-    raw_peer p(server, server.options);
+    raw_peer p(server);
     p.join({mallory.replica()}, "doc");
     CHECK(p.srv->role_of("doc") == role::read);
     auto r = p.send(delta_message{0, mallory.delta_since({})});
@@ -643,7 +395,7 @@ TEST_CASE("session: hostile peers are refused, and nothing of theirs applied", "
     CHECK(p.srv->current() == state::closed);
   }
   SECTION("ops under a replica not bound to the peer") {
-    raw_peer p(server, server.options);
+    raw_peer p(server);
     p.join({mallory.replica()}, "doc");
     doc_delta both = mallory.delta_since({});
     // One op of its own and one of the victim's: refused whole.
@@ -655,7 +407,7 @@ TEST_CASE("session: hostile peers are refused, and nothing of theirs applied", "
     CHECK(p.closed);
   }
   SECTION("a presence update for another client") {
-    raw_peer p(server, server.options);
+    raw_peer p(server);
     p.join({mallory.replica()}, "doc");
     const presence_update u = full_entry(victim.replica(), 1, "not me");
     const presence_update mine = full_entry(mallory.replica(), 1, "me");
@@ -663,6 +415,18 @@ TEST_CASE("session: hostile peers are refused, and nothing of theirs applied", "
     CHECK_FALSE(r);
     CHECK(p.last_error()->code == error_code::impersonation);
     CHECK(server.presences["doc"]->states().empty());  // not even its own entry
+  }
+  SECTION("a presence message whose second update is malformed") {
+    raw_peer p(server);
+    p.join({mallory.replica()}, "doc");
+    const presence_update mine = full_entry(mallory.replica(), 1, "me");
+    presence_update bad = full_entry(mallory.replica(), 2, "me again");
+    bad.clock = 0;  // clocks start at 1
+    auto r = p.send(presence_message{0, {mine, bad}});
+    CHECK_FALSE(r);
+    CHECK(p.last_error()->code == error_code::malformed);
+    CHECK(p.closed);
+    CHECK(server.presences["doc"]->states().empty());  // the first is not applied either
   }
   SECTION("an oversized message") {
     session_options o = server.options;
@@ -689,16 +453,16 @@ TEST_CASE("session: hostile peers are refused, and nothing of theirs applied", "
     CHECK_FALSE(p.send(ping_message{2}));  // closed for good
   }
   SECTION("garbage, and a delta before any hello") {
-    raw_peer p(server, server.options);
+    raw_peer p(server);
     auto r = p.srv->receive(bytes_t{1, 2, 3, 4, 5, 6, 7, 8, 9}, p.now);
     CHECK(r.code() == errc::malformed);
     CHECK(p.last_error()->code == error_code::malformed);
-    raw_peer q(server, server.options);
+    raw_peer q(server);
     CHECK_FALSE(q.send(delta_message{0, mallory.delta_since({})}));
     CHECK(q.last_error()->code == error_code::unauthorized);
   }
   SECTION("a writer's own ops are taken") {
-    raw_peer p(server, server.options);
+    raw_peer p(server);
     p.join({mallory.replica()}, "doc");
     REQUIRE(p.send(delta_message{0, mallory.delta_since({})}));
     CHECK(sd.version().get(mallory.replica()) == 4);
@@ -733,7 +497,7 @@ TEST_CASE("session: presence and small documents go before a big catch-up", "[sy
     auto m = decode_message(b);
     if (m && std::holds_alternative<delta_message>(*m)) l.drop_up = true;
   };
-  w.run(kStep);
+  w.run(world::kStep);
   l.on_down = nullptr;
   w.run(50ms);
   for (const auto& e : l.server_errors) UNSCOPED_INFO("server error: " << e.message);
@@ -770,19 +534,12 @@ TEST_CASE("session: presence and small documents go before a big catch-up", "[sy
   CHECK(cp.states().count(replica_id{0xD}) == 1);
 }
 
-TEST_CASE("session: presence goes through the server to the other clients", "[sync][session]") {
-  world w;
-  w.server.add("doc");
-  doc a(replica_id{0xA}, {.id = "doc"});
-  doc b(replica_id{0xB}, {.id = "doc"});
+TEST_CASE_METHOD(one_doc, "session: presence goes through the server to the other clients",
+                 "[sync][session]") {
   presence pa(a.replica());
   presence pb(b.replica());
-  auto& la = w.link(client_options(1));
-  auto& lb = w.link(client_options(2));
-  REQUIRE(la.client->add(a, &pa));
-  REQUIRE(lb.client->add(b, &pb));
-  la.client->start(w.now);
-  lb.client->start(w.now);
+  auto& la = w.join(a, client_options(1), &pa);
+  w.join(b, client_options(2), &pb);
   w.settle();
   type(a, "body", "hello");
   w.run(50ms);
@@ -817,9 +574,7 @@ TEST_CASE("session: documents added while live; a new replica id reconnects", "[
   doc a(replica_id{0xA}, {.id = "one"});
   doc b(replica_id{0xA}, {.id = "two"});
   doc c(replica_id{0xC}, {.id = "three"});
-  auto& l = w.link();
-  REQUIRE(l.client->add(a));
-  l.client->start(w.now);
+  auto& l = w.join(a);
   w.settle();
   REQUIRE(l.client->current() == state::live);
   // Same replica id: a second hello on the same connection.
@@ -848,7 +603,7 @@ TEST_CASE("session: a later hello may not change the peer's replicas", "[sync][s
   server_side server;
   server.add("doc");
   server.add("other");
-  raw_peer p(server, server.options);
+  raw_peer p(server);
   p.join({replica_id{1}}, "doc");
   hello_message h;
   h.replicas = {replica_id{1}, replica_id{2}};

@@ -22,26 +22,21 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include "support/doc_testing.hpp"
+#include "support/storage_testing.hpp"
 #include "sync/log_format.hpp"
 
 namespace {
 
 using weft::errc;
 using weft::sync::memory_storage;
+using weft::testing::as_bytes;
+using weft::testing::frame_offsets;
 using weft::testing::ok;
+using weft::testing::record;
 using weft::testing::take;
 namespace si = weft::sync::internal;
 
 using bytes = std::vector<std::uint8_t>;
-
-bytes as_bytes(std::string_view s) { return bytes(s.begin(), s.end()); }
-
-// record returns a distinct, length-varying payload for record `i`.
-bytes record(std::size_t i) {
-  bytes b(1 + (i * 7) % 61);
-  for (std::size_t k = 0; k < b.size(); ++k) b[k] = static_cast<std::uint8_t>(i * 31 + k);
-  return b;
-}
 
 void sound(const memory_storage& s) { ok(weft::sync::internal::check(s)); }
 
@@ -52,20 +47,6 @@ std::uint32_t crc_bitwise(const bytes& b) {
     for (int k = 0; k < 8; ++k) c = (c >> 1) ^ ((c & 1u) ? 0x82F63B78u : 0u);
   }
   return ~c;
-}
-
-// frame_offsets returns where each frame of a clean image starts.
-std::vector<std::size_t> frame_offsets(const bytes& image) {
-  std::vector<std::size_t> out;
-  std::size_t pos = si::log_header_bytes;
-  while (pos < image.size()) {
-    out.push_back(pos);
-    const std::uint32_t len = image[pos] | (image[pos + 1] << 8) | (image[pos + 2] << 16) |
-                              (static_cast<std::uint32_t>(image[pos + 3]) << 24);
-    pos += si::frame_header_bytes + len;
-  }
-  REQUIRE(pos == image.size());
-  return out;
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include <catch2/catch_test_macros.hpp>
 
+#include "support/sim_options.hpp"
 #include "weft/sync/message.hpp"
 #include "weft/testing/simulator.hpp"
 
@@ -27,19 +28,13 @@ using weft::testing::workload;
 namespace {
 
 sim_options honest_world(std::uint64_t seed) {
-  sim_options o;
-  o.seed = seed;
-  o.clients = 3;
+  // make_sim_options's short timers (presence is not acknowledged: a lost
+  // update waits for the next heartbeat, so a short one keeps the test
+  // short), with the library's backoff base.
+  sim_options o = weft::testing::make_sim_options(
+      seed, 3, {.backoff_base = weft::sync::backoff_options{}.base});
   o.link.drop = 0.05;
   o.link.duplicate = 0.05;
-  o.session.heartbeat = 1'000ms;
-  o.session.resend = 500ms;
-  o.session.backoff.cap = 1'000ms;
-  // Presence is not acknowledged: a lost update waits for the next
-  // heartbeat, so a short one keeps the test short.
-  o.presence.heartbeat = 1'000ms;
-  o.presence.timeout = 3'000ms;
-  o.relay_options.session = o.session;
   o.relay_options.session.max_message_bytes = 64 << 10;
   o.relay_options.session.message_rate = {50, 100};
   o.relay_options.authorize = [](std::string_view user, std::string_view) {

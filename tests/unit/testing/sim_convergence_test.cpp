@@ -46,6 +46,7 @@
 
 #include <catch2/catch_test_macros.hpp>
 
+#include "support/sim_options.hpp"
 #include "weft/testing/simulator.hpp"
 
 using namespace std::chrono_literals;
@@ -66,9 +67,12 @@ std::uint64_t env_or(const char* name, std::uint64_t fallback) {
 constexpr std::size_t kClients = 5;
 
 sim_options options_for(std::uint64_t seed) {
-  sim_options o;
-  o.seed = seed;
-  o.clients = kClients;
+  sim_options o = weft::testing::make_sim_options(seed, kClients,
+                                                  {.resend = 1'000ms,
+                                                   .backoff_cap = 2'000ms,
+                                                   .backoff_stable = 3'000ms,
+                                                   .presence_heartbeat = 2'000ms,
+                                                   .presence_timeout = 5'000ms});
   o.tick = 10ms;
   o.link.latency = 40ms;
   o.link.jitter = 20ms;
@@ -76,16 +80,6 @@ sim_options options_for(std::uint64_t seed) {
   o.link.duplicate = 0.1;
   o.link.reorder = 0.1;
   o.link.reorder_delay = 200ms;
-  o.session.debounce = 20ms;
-  o.session.heartbeat = 1'000ms;
-  o.session.missed_heartbeats = 3;
-  o.session.resend = 1'000ms;
-  o.session.backoff.base = 100ms;
-  o.session.backoff.cap = 2'000ms;
-  o.session.backoff.stable = 3'000ms;
-  o.presence.heartbeat = 2'000ms;
-  o.presence.timeout = 5'000ms;
-  o.relay_options.session = o.session;
   return o;
 }
 

@@ -10,6 +10,8 @@
 
 #include <catch2/catch_test_macros.hpp>
 
+#include "support/sim_options.hpp"
+
 using namespace std::chrono_literals;
 using weft::testing::link_options;
 using weft::testing::sim_options;
@@ -21,19 +23,8 @@ using weft::testing::workload;
 namespace {
 
 sim_options base(std::uint64_t seed, std::size_t clients = 3) {
-  sim_options o;
-  o.seed = seed;
-  o.clients = clients;
+  sim_options o = weft::testing::make_sim_options(seed, clients);
   o.record_trace = true;
-  o.session.debounce = 20ms;
-  o.session.heartbeat = 1'000ms;
-  o.session.resend = 500ms;
-  o.session.backoff.base = 100ms;
-  o.session.backoff.cap = 1'000ms;
-  // Presence updates are not acknowledged; heartbeats repair what is lost.
-  o.presence.heartbeat = 1'000ms;
-  o.presence.timeout = 3'000ms;
-  o.relay_options.session = o.session;
   return o;
 }
 
