@@ -1,0 +1,153 @@
+// Copyright 2026 The weft Authors. MIT License.
+//
+// text.js: Text, a replicated plain-text sequence. Positions and lengths
+// are in UTF-16 code units, as JS strings count them (the C API counts
+// code points; each call converts with weft_text_from_utf16 /
+// weft_text_to_utf16). A position inside a surrogate pair is refused
+// (not_char_boundary).
+
+import { Container, defineContainer } from './container.js';
+import { ANCHOR_SIZE, putAnchor, readAnchor, sideOf } from './layout.js';
+import {
+  M, ERR_INVALID_ARGUMENT, alloc, check, checkString, describe, fail, frame, index, outString,
+  outU32, putString, scratch, scratchString, strLen,
+} from './runtime.js';
+
+export class Text extends Container {
+  constructor(ptr, doc) {
+    super('text', ptr, doc);
+  }
+
+  /** The length in UTF-16 code units (JS string length). */
+  get length() {
+    return outU32(M._weft_text_size_utf16, this._p);
+  }
+
+  /** The length in Unicode code points. */
+  get codePointLength() {
+    return outU32(M._weft_text_size, this._p);
+  }
+
+  toString() {
+    return outString(M._weft_text_to_string, this._p);
+  }
+
+  /** insert puts `text` at UTF-16 position `index`. */
+  insert(index_, text) {
+    const p = this._p;
+    const at = index(index_, 'index');
+    // The hot path: string and position in the scratch block.
+    const str = scratchString(text, 'text');
+    if (str !== 0) {
+      const len = strLen;
+      const out = scratch();
+      check(M._weft_text_from_utf16(p, at, out));
+      check(M._weft_text_insert(p, M.HEAPU32[out >>> 2], str, len));
+      return;
+    }
+    frame(() => {
+      const s = putString(text, 'text');
+      const len = strLen;
+      check(M._weft_text_insert(p, this.toCodePoint(at), s, len));
+    });
+  }
+
+  /** delete removes `length` UTF-16 code units from `index`. */
+  delete(index_, length) {
+    const p = this._p;
+    const from = index(index_, 'index');
+    const to = index(from + index(length, 'length'), 'end');
+    const out = scratch();
+    check(M._weft_text_from_utf16(p, from, out));
+    check(M._weft_text_from_utf16(p, to, out + 4));
+    const a = M.HEAPU32[out >>> 2];
+    check(M._weft_text_erase(p, a, M.HEAPU32[(out + 4) >>> 2] - a));
+  }
+
+  /** slice copies UTF-16 range [start, end) (end defaults to the end). */
+  slice(start = 0, end) {
+    const p = this._p;
+    const a = this.toCodePoint(start);
+    const b = end === undefined ? this.codePointLength : this.toCodePoint(end);
+    if (b <= a) return '';
+    return outString(M._weft_text_slice, p, a, b - a);
+  }
+
+  /** toCodePoint converts a UTF-16 position to a code point position. */
+  toCodePoint(index_) {
+    return outU32(M._weft_text_from_utf16, this._p, index(index_, 'index'));
+  }
+
+  /** toUtf16 converts a code point position to a UTF-16 position. */
+  toUtf16(codePoint) {
+    return outU32(M._weft_text_to_utf16, this._p, index(codePoint, 'code point position'));
+  }
+
+  /**
+   * anchorAt makes a stable cursor at UTF-16 position `index`, sticking to
+   * the character on its `side` ('left' or 'right'); resolve(anchor) gives
+   * its position after any edits, local or remote.
+   */
+  anchorAt(index_, side = 'left') {
+    const s = sideOf(side);
+    const cp = this.toCodePoint(index_);
+    return frame(() => {
+      const out = alloc(ANCHOR_SIZE);
+      check(M._weft_text_anchor_at(this._p, cp, s, out));
+      return readAnchor(out);
+    });
+  }
+
+  resolve(anchor) {
+    const cp = frame(() => outU32(M._weft_text_resolve, this._p, putAnchor(anchor)));
+    return this.toUtf16(cp);
+  }
+
+  /**
+   * applyDelta applies a Quill delta ([{ retain: n }, { insert: 'text' },
+   * { delete: n }], UTF-16 lengths) as one transaction. The whole delta is
+   * checked first (shapes, lengths, surrogate pairs), so a bad one throws
+   * and changes nothing.
+   */
+  applyDelta(delta) {
+    if (!Array.isArray(delta)) fail(ERR_INVALID_ARGUMENT, 'a delta must be an array of ops');
+    const ops = [];
+    let orig = 0;
+    for (const op of delta) {
+      if (op === null || typeof op !== 'object') fail(ERR_INVALID_ARGUMENT, `a delta op must be an object, not ${describe(op)}`);
+      if (typeof op.insert === 'string') {
+        checkString(op.insert, 'insert');
+        ops.push([INSERT, op.insert]);
+      } else if (op.delete !== undefined) {
+        orig += index(op.delete, 'delete');
+        ops.push([DELETE, op.delete]);
+      } else if (op.retain !== undefined) {
+        orig += index(op.retain, 'retain');
+        ops.push([RETAIN, op.retain]);
+      } else {
+        fail(ERR_INVALID_ARGUMENT, `a delta op is {retain}, {insert: string} or {delete}, not ${describe(op)}`);
+      }
+      // Every boundary must be a position of the text as it is now.
+      this.toCodePoint(orig);
+    }
+    this.doc.transact(() => {
+      let pos = 0;
+      for (const [kind, arg] of ops) {
+        if (kind === INSERT) {
+          this.insert(pos, arg);
+          pos += arg.length;
+        } else if (kind === DELETE) {
+          this.delete(pos, arg);
+        } else {
+          pos += arg;
+        }
+      }
+    });
+  }
+}
+
+const RETAIN = 0;
+const INSERT = 1;
+const DELETE = 2;
+
+defineContainer('text', Text);
