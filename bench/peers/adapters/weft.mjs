@@ -30,13 +30,23 @@ function create(agent) {
   return { doc, text: doc.getText('text'), update: null, sub: null };
 }
 
+function edit(r, patches) {
+  for (const [pos, del, ins] of patches) {
+    if (del > 0) r.text.delete(pos, del);
+    if (ins.length > 0) r.text.insert(pos, ins);
+  }
+}
+
+// transact: an edit made outside a transaction is a transaction of its own,
+// so a trace transaction of one insert or one delete is one call; anything
+// bigger goes through doc.transact, whose body is a JS callback from wasm.
 function transact(r, patches) {
-  r.doc.transact(() => {
-    for (const [pos, del, ins] of patches) {
-      if (del > 0) r.text.delete(pos, del);
-      if (ins.length > 0) r.text.insert(pos, ins);
-    }
-  });
+  const [, del, ins] = patches[0];
+  if (patches.length === 1 && (del === 0 || ins.length === 0)) {
+    edit(r, patches);
+  } else {
+    r.doc.transact(() => edit(r, patches));
+  }
 }
 
 // encode: a snapshot with the document's compression set to zstd (level 3,
@@ -56,7 +66,7 @@ export const weft = {
   package: null,
   version: null,
   notes: {
-    transaction: '`doc.transact(() => { text.delete(); text.insert() })` (UTF-16 positions)',
+    transaction: '`text.insert()` or `text.delete()` alone when the trace transaction is one of them (an edit outside a transaction is one), otherwise `doc.transact(() => { text.delete(); text.insert() })`; UTF-16 positions',
     full: "`doc.encodeSnapshot('full')` with option `compression: 'zstd'` (level 3)",
     state: "`doc.encodeSnapshot('state')` with option `compression: 'zstd'` (level 3)",
     load: '`Doc.load(snapshot)`',

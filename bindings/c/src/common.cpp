@@ -223,11 +223,16 @@ extern "C" {
 int32_t weft_version_number(void) { return WEFT_VERSION_NUMBER; }
 
 const char* weft_status_str(weft_status status) {
-  const int v = static_cast<int>(status);
+  // A C caller may pass any int. Its bits are read as an int, since loading
+  // an enum outside its enumerators' range is undefined in C++ (UBSan's
+  // enum check fails on weft_status_str(999)).
+  int v = 0;
+  static_assert(sizeof v == sizeof status);
+  std::memcpy(&v, &status, sizeof v);
   // Statuses below 64 are errc values: their names are the core's, so the
   // two never disagree (errc_name returns string literals).
   if (v >= 0 && v < 64) return weft::errc_name(static_cast<weft::errc>(v)).data();
-  switch (status) {
+  switch (v) {
     case WEFT_ERR_NULL_ARGUMENT: return "null_argument";
     case WEFT_ERR_NO_MEMORY: return "no_memory";
     case WEFT_ERR_DOC_FREED: return "doc_freed";
