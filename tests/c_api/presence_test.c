@@ -239,8 +239,45 @@ static void test_refusals(void) {
   CHECK(strcmp(weft_presence_last_error(NULL), "") == 0);
 }
 
+/* An observer may free its presence: it goes when the call returns, and
+ * the call's other events are still delivered. */
+typedef struct {
+  weft_presence* p;
+  int calls;
+} freeing_observer;
+
+static void free_on_event(void* user_data, int32_t change, uint64_t client, bool timed_out) {
+  freeing_observer* f = (freeing_observer*)user_data;
+  (void)change, (void)client, (void)timed_out;
+  ++f->calls;
+  weft_presence_free(f->p);
+  f->p = NULL;
+}
+
+static void test_free_from_observer(void) {
+  const uint64_t opts[] = {WEFT_PRESENCE_TIMEOUT_MS, 1000};
+  weft_presence *a = NULL, *b = NULL, *c = NULL;
+  REQUIRE_OK(weft_presence_new(1, NULL, 0, &a));
+  REQUIRE_OK(weft_presence_new(2, opts, 1, &b));
+  REQUIRE_OK(weft_presence_new(3, NULL, 0, &c));
+  CHECK_OK(weft_presence_set_field(a, WEFT_PRESENCE_NAME, S("a"), 0));
+  CHECK_OK(weft_presence_set_field(c, WEFT_PRESENCE_NAME, S("c"), 0));
+  CHECK_OK(send(a, b, 0));
+  CHECK_OK(send(c, b, 0));
+  freeing_observer f = {b, 0};
+  weft_subscription* sub = NULL;
+  REQUIRE_OK(weft_presence_observe(b, free_on_event, &f, &sub));
+  /* Both entries time out in one tick: two events, b freed by the first. */
+  CHECK_OK(weft_presence_tick(b, 5000));
+  CHECK(f.calls == 2);
+  weft_subscription_free(sub);
+  weft_presence_free(a);
+  weft_presence_free(c);
+}
+
 int main(void) {
   RUN(test_two_clients);
   RUN(test_refusals);
+  RUN(test_free_from_observer);
   return check_result();
 }

@@ -371,6 +371,36 @@ static void test_relay_options(void) {
   weft_sync_relay_free(r);
 }
 
+/* The close callback may report the close at once and free the relay
+ * (deferred); any other call from inside is refused. */
+typedef struct relay_reentry {
+  weft_sync_relay* r;
+  weft_status tick, disconnected;
+  int closes;
+} relay_reentry;
+
+static void reentry_close(void* user_data, uint64_t conn) {
+  relay_reentry* x = (relay_reentry*)user_data;
+  ++x->closes;
+  x->tick = weft_sync_relay_tick(x->r, 0);
+  x->disconnected = weft_sync_relay_disconnected(x->r, conn, 0);
+  weft_sync_relay_free(x->r);
+}
+
+static void test_relay_reentry(void) {
+  relay_reentry x = {NULL, WEFT_OK, WEFT_ERR_INTERNAL, 0};
+  REQUIRE_OK(weft_sync_relay_new(NULL, NULL, 0, NULL, 0, &x.r));
+  CHECK_OK(weft_sync_relay_set_close(x.r, reentry_close, &x));
+  uint64_t conn = 0;
+  CHECK_OK(weft_sync_relay_accept(x.r, 0, &conn));
+  static const uint8_t garbage[] = {1, 2, 3, 4, 5};
+  CHECK(weft_sync_relay_receive(x.r, conn, garbage, sizeof garbage, 0) != WEFT_OK);
+  CHECK(x.closes == 1);
+  CHECK(x.tick == WEFT_ERR_INVALID_STATE);
+  CHECK(x.disconnected == WEFT_OK);
+  /* x.r is gone: freed when receive returned. */
+}
+
 #ifndef __EMSCRIPTEN__
 static void remove_dir(const char* dir) {
   DIR* d = opendir(dir);
@@ -426,6 +456,7 @@ static void test_relay_storage(void) {
 int main(void) {
   RUN(test_relay);
   RUN(test_relay_options);
+  RUN(test_relay_reentry);
 #ifndef __EMSCRIPTEN__
   RUN(test_relay_storage);
 #endif

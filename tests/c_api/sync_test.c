@@ -338,6 +338,13 @@ static void test_options(void) {
   CHECK(v == 4096);
   CHECK_OK(weft_sync_options_get(o, WEFT_OPT_MAX_DECODE_OPS, &v));
   CHECK(v == 1000);
+  /* The largest rates read back whole (they are kept as doubles). */
+  CHECK_OK(weft_sync_options_set(o, WEFT_SYNC_OPT_BYTE_RATE, UINT64_MAX));
+  CHECK_OK(weft_sync_options_get(o, WEFT_SYNC_OPT_BYTE_RATE, &v));
+  CHECK(v == UINT64_MAX);
+  CHECK_OK(weft_sync_options_set(o, WEFT_SYNC_OPT_MESSAGE_BURST, UINT64_MAX - 1));
+  CHECK_OK(weft_sync_options_get(o, WEFT_SYNC_OPT_MESSAGE_BURST, &v));
+  CHECK(v == UINT64_MAX);
   /* Refused, and nothing changes. */
   CHECK_STATUS(weft_sync_options_set(o, WEFT_SYNC_OPT_HEARTBEAT_MS, 0), WEFT_ERR_INVALID_ARGUMENT);
   CHECK_STATUS(weft_sync_options_set(o, WEFT_SYNC_OPT_RESEND_MS, UINT64_MAX),

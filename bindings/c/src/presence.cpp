@@ -57,8 +57,10 @@ weft_status fail_p(const weft_presence* p, weft_status s, std::string_view msg) 
 template <class F>
 weft_status with_presence(const weft_presence* p, F&& body) noexcept {
   if (p == nullptr || !p->box) return null_argument(nullptr, "presence");
-  presence_box& b = *p->box;
-  return guard_in(&b.last_error, [&]() -> weft_status { return body(b); });
+  // Held for the call, as with_doc holds a document: a presence freed from
+  // inside one of its observers goes only when the call returns.
+  const presence_ptr keep = p->box;
+  return guard_in(&keep->last_error, [&]() -> weft_status { return body(*keep); });
 }
 
 presence_time ms(std::int64_t now) { return presence_time(now); }

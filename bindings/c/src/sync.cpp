@@ -120,6 +120,11 @@ result<std::uint64_t> get_sync_option(const sync::session_options& o, std::int32
     return get_option(s, key);
   }
   auto ms = [](milliseconds m) { return static_cast<std::uint64_t>(m.count()); };
+  // A rate is set from a uint64_t; the largest ones round up to 2^64, which
+  // does not convert back (undefined behaviour): they read as UINT64_MAX.
+  auto whole = [](double r) {
+    return r >= 0x1p64 ? std::numeric_limits<std::uint64_t>::max() : static_cast<std::uint64_t>(r);
+  };
   switch (key) {
     case WEFT_SYNC_OPT_DEBOUNCE_MS: return ms(o.debounce);
     case WEFT_SYNC_OPT_HEARTBEAT_MS: return ms(o.heartbeat);
@@ -130,10 +135,10 @@ result<std::uint64_t> get_sync_option(const sync::session_options& o, std::int32
     case WEFT_SYNC_OPT_BACKOFF_STABLE_MS: return ms(o.backoff.stable);
     case WEFT_SYNC_OPT_BACKOFF_SEED: return o.backoff.seed;
     case WEFT_SYNC_OPT_BREAKER_THRESHOLD: return static_cast<std::uint64_t>(o.breaker_threshold);
-    case WEFT_SYNC_OPT_MESSAGE_RATE: return static_cast<std::uint64_t>(o.message_rate.rate);
-    case WEFT_SYNC_OPT_MESSAGE_BURST: return static_cast<std::uint64_t>(o.message_rate.burst);
-    case WEFT_SYNC_OPT_BYTE_RATE: return static_cast<std::uint64_t>(o.byte_rate.rate);
-    case WEFT_SYNC_OPT_BYTE_BURST: return static_cast<std::uint64_t>(o.byte_rate.burst);
+    case WEFT_SYNC_OPT_MESSAGE_RATE: return whole(o.message_rate.rate);
+    case WEFT_SYNC_OPT_MESSAGE_BURST: return whole(o.message_rate.burst);
+    case WEFT_SYNC_OPT_BYTE_RATE: return whole(o.byte_rate.rate);
+    case WEFT_SYNC_OPT_BYTE_BURST: return whole(o.byte_rate.burst);
     case WEFT_SYNC_OPT_MAX_MESSAGE_BYTES: return std::uint64_t{o.max_message_bytes};
     case WEFT_SYNC_OPT_MAX_UNACKED_OPS: return o.max_unacked_ops;
     case WEFT_SYNC_OPT_CHUNK_BYTES: return std::uint64_t{o.chunk_bytes};
