@@ -180,6 +180,49 @@ test('transactions: one event, origins, nesting, errors', () => {
   other.free();
 });
 
+test('a transact body that throws inside a callback throws from that transact', () => {
+  const d = new W.Doc({ replica: 1 });
+  const t = d.getText('t');
+  // Nested in another transaction's body: the inner transact throws, the
+  // outer body catches it and goes on, the outer transact succeeds.
+  const log = [];
+  const r = d.transact(() => {
+    try {
+      d.transact(() => { t.insert(0, 'a'); throw new RangeError('inner'); });
+      log.push('inner returned');
+    } catch (e) {
+      log.push(`caught ${e.message}`);
+    }
+    t.insert(1, 'b');
+    return 7;
+  });
+  assert.deepEqual(log, ['caught inner']);
+  assert.equal(r, 7);
+  assert.equal(t.toString(), 'ab');
+  // In an observer: the same; what the observer does not catch reaches the
+  // call that ran it.
+  let caught = null;
+  const sub = t.observe(() => {
+    if (caught !== null) return;
+    try {
+      d.transact(() => { throw new RangeError('in observer'); });
+      caught = 'returned';
+    } catch (e) {
+      caught = e.message;
+    }
+  });
+  t.insert(0, 'x'); // does not throw: the observer caught the error
+  assert.equal(caught, 'in observer');
+  sub.free();
+  const sub2 = t.observe(() => d.transact(() => { throw new RangeError('uncaught'); }));
+  assert.throws(() => t.insert(0, 'y'), /uncaught/);
+  sub2.free();
+  t.insert(0, 'z'); // nothing left over
+  assert.equal(t.toString(), 'zyxab');
+  t.free();
+  d.free();
+});
+
 test('freeing a doc ends its subscriptions; handles report doc_freed', () => {
   const d = new W.Doc({ replica: 1 });
   const t = d.getText('t');

@@ -12,11 +12,12 @@ import { test } from 'node:test';
 import { W } from './helpers.mjs';
 
 const OPERATIONS = 1_000_000;
-// The module starts with 16 MiB; a leak of even a few bytes per operation
-// would pass this bound several times over.
+// The module starts with 16 MiB; a leak of 16 bytes per operation would
+// pass this bound (smaller leaks are HEAP_SLACK's to catch).
 const BOUND = 32 * 1024 * 1024;
 // The heap in use may differ by this much from before the run (allocator
-// bookkeeping); a leak of one small block per round would exceed it.
+// bookkeeping); a leak of one small block per round (over 1,000 rounds)
+// would exceed it.
 const HEAP_SLACK = 16 * 1024;
 
 const big = 'x'.repeat(5000) + '😀'; // over the stack limit: malloc'ed

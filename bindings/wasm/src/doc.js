@@ -8,9 +8,9 @@
 import { checkFn, subscribe, wrap } from './container.js';
 import { originInfo, putEntries, readEntries } from './layout.js';
 import {
-  Handle, M, T, ERR_CALLBACK, ERR_INVALID_ARGUMENT, alloc, check, describe, fail, frame,
+  Handle, M, T, ERR_INVALID_ARGUMENT, alloc, check, describe, fail, frame,
   outBool, outBytes, outCount, outHandle, outI32, outString, outU32, outU64, putBytes,
-  putString, readString, register, setU64, strLen, u32, uint64, unregister,
+  putString, readString, register, rethrow, setU64, strLen, u32, uint64, unregister,
 } from './runtime.js';
 
 /**
@@ -200,17 +200,29 @@ export class Doc extends Handle {
   transact(fn, origin) {
     checkFn(fn, 'transact body');
     let result;
+    let threw = false;
+    let error;
+    // The body's error is caught here rather than kept for the outermost
+    // call, so that it comes out of this transact even when it runs inside
+    // a callback (an observer, an outer transaction's body).
     const id = register(() => {
-      result = fn();
-      return 0;
+      try {
+        result = fn();
+        return 0;
+      } catch (e) {
+        threw = true;
+        error = e;
+        return 1;
+      }
     });
     try {
       return frame(() => {
         const [tag, tagLen] = putTag(origin);
         const status = M._weft_doc_transact(this._p, T.transact, id, tag, tagLen);
-        // A body that threw has its error rethrown by check; ERR_CALLBACK
-        // comes only with one (the trampoline fails only when it threw).
-        check(status === ERR_CALLBACK ? 0 : status);
+        // ERR_CALLBACK comes only with a body that threw (the trampoline
+        // fails only then).
+        if (threw) rethrow(error);
+        check(status);
         return result;
       });
     } finally {

@@ -154,6 +154,19 @@ export function check(status) {
   if (status !== OK) throw new WeftError(status, readCString(M._weft_last_error()));
 }
 
+/**
+ * rethrow throws `e`, the error of a JS body a call ran itself (transact's):
+ * what callbacks threw after it during the call (observers of the commit)
+ * is dropped at depth 0, as check keeps only the first error.
+ */
+export function rethrow(e) {
+  if (depth === 0) {
+    hasPending = false;
+    pending = null;
+  }
+  throw e;
+}
+
 /** fail throws a WeftError made in JS (bad arguments caught before C). */
 export function fail(status, message) {
   throw new WeftError(status, message);

@@ -76,7 +76,8 @@ async function withWorker() {
     else if (data.type === 'json') workerJson = data.json;
     else if (data.type === 'error') workerJson = { error: data.error };
   };
-  await until(() => ready, 'the worker to load the package');
+  await until(() => ready || workerJson !== null, 'the worker to load the package');
+  if (workerJson !== null) throw new Error(`worker: ${workerJson.error}`);
   session.start();
   const timer = setInterval(() => {
     if (connect) {
@@ -92,7 +93,7 @@ async function withWorker() {
     const expect = (json) => json !== null && json.t !== undefined && json.t === text.toString() &&
       json.t.includes('worker') && json.t.includes('more 👋');
     await until(() => {
-      if (expect(workerJson)) return true;
+      if (expect(workerJson) || workerJson?.error !== undefined) return true;
       worker.postMessage({ type: 'json' });
       return false;
     }, 'the worker doc to converge');
