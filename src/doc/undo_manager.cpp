@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "doc/undo_impl.hpp"
+#include "weft/assert.hpp"
 #include "weft/doc.hpp"
 
 namespace weft {
@@ -136,11 +137,9 @@ void undo_impl::revert(const undo_record& r) {
     case undo_record::kind::seq_insert:
       revert_insert(r);
       return;
-    case undo_record::kind::seq_delete: {
-      const undo_record* one = &r;
-      revert_deletes({&one, 1});
+    case undo_record::kind::seq_delete:
+      WEFT_ASSERT(false, "deletes are reverted in runs by pop (revert_deletes)");
       return;
-    }
     case undo_record::kind::map_write: {
       const map_state& m = *d_->containers_[r.container]->map;
       const auto& live = m.live[r.key];

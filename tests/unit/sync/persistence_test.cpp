@@ -416,3 +416,39 @@ TEST_CASE("persistence: a snapshot that cannot be written does not stop the appe
   CHECK(take(restore(store.inner, "d", replica_id{3})).get_text("body").to_string() ==
         "abcdefghijklm");
 }
+
+TEST_CASE("persistence: a failed snapshot then a failed append leaves the ops at risk, reported",
+          "[sync][persistence]") {
+  memory_storage store;
+  doc d(replica_id{1}, {.id = "d"});
+  const weft::sync::persistence_options eager{.compact_records = 2, .compact_bytes = 0};
+  auto p = take(persistence::attach(d, store, {}, eager));
+  type(d, "a");
+  type(d, "b");
+  REQUIRE(p.stats().appends == 2);
+  const auto durable = p.durable_version();
+
+  // The next write is a compaction; it fails, and so does the append after it.
+  store.fail_writes_after(0);
+  type(d, "c");
+  CHECK(!p.healthy());
+  CHECK(p.durable_version() == durable);
+  CHECK(p.durable_version() != d.version());
+  REQUIRE(p.last_error().has_value());
+  CHECK(p.last_error()->code == errc::io_error);
+  CHECK(p.stats().failures == 2);
+  CHECK(p.stats().compactions == 0);
+  CHECK(p.stats().appends == 2);
+  CHECK(p.compact().code() == errc::io_error);
+  CHECK(!p.healthy());
+  CHECK(p.durable_version() == durable);
+  sound(p);
+
+  store.fail_writes_after(std::nullopt);
+  ok(p.flush());
+  CHECK(p.healthy());
+  CHECK(p.durable_version() == d.version());
+  sound(p);
+  (void)store.restart();
+  CHECK(take(restore(store, "d", replica_id{2})).get_text("body").to_string() == "abc");
+}

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -422,11 +423,31 @@ TEST_CASE("session: hostile peers are refused, and nothing of theirs applied", "
     const presence_update mine = full_entry(mallory.replica(), 1, "me");
     presence_update bad = full_entry(mallory.replica(), 2, "me again");
     bad.clock = 0;  // clocks start at 1
+    // Closing says goodbye for the peer's entries, so an empty presence
+    // afterwards proves nothing: the first update must not even join.
+    int events = 0;
+    const auto watch = server.presences["doc"]->observe([&](const presence_event&) { ++events; });
     auto r = p.send(presence_message{0, {mine, bad}});
     CHECK_FALSE(r);
+    REQUIRE(p.last_error());
     CHECK(p.last_error()->code == error_code::malformed);
     CHECK(p.closed);
-    CHECK(server.presences["doc"]->states().empty());  // the first is not applied either
+    CHECK(events == 0);  // the first is not applied either
+    CHECK(server.presences["doc"]->states().empty());
+  }
+  SECTION("a presence update over the server's client limit is dropped, not a violation") {
+    // The limit is the server's state, not the peer's fault: the update is
+    // dropped as a client would drop it, and the connection stays.
+    weft::presence_options full;
+    full.max_clients = 0;
+    server.presences["doc"] = std::make_unique<weft::presence>(replica_id{0x5E}, full);
+    raw_peer p(server);
+    p.join({mallory.replica()}, "doc");
+    REQUIRE(p.send(presence_message{0, {full_entry(mallory.replica(), 1, "me")}}));
+    CHECK_FALSE(p.closed);
+    CHECK_FALSE(p.last_error());
+    CHECK(server.presences["doc"]->states().empty());
+    CHECK(p.send(ping_message{1}));
   }
   SECTION("an oversized message") {
     session_options o = server.options;
