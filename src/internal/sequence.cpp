@@ -139,15 +139,22 @@ lv_t sequence::lv_at(std::uint32_t pos) const {
 
 std::uint32_t sequence::width_at(std::uint32_t pos) const {
   if (pos >= total_.vis) return total_.width;
+  // Every element one unit wide (text without astral characters, the JS
+  // binding's every keystroke): nothing to look up.
+  if (total_.width == total_.vis) return pos;
   return rank_of(find_visible(pos)).width;
 }
 
 bool sequence::pos_at_width(std::uint32_t width, std::uint32_t* pos) const {
-  flush();
   if (width >= total_.width) {
     *pos = total_.vis;
     return width == total_.width;
   }
+  if (total_.width == total_.vis) {
+    *pos = width;
+    return true;
+  }
+  flush();
   void* node = root_;
   std::uint32_t w = width;
   std::uint32_t p = 0;

@@ -108,6 +108,49 @@ static void test_text(void) {
   weft_doc_free(d);
 }
 
+/* The UTF-16 edits: positions count an astral character twice, a position
+ * inside its surrogate pair is refused with nothing changed, and the fast
+ * path of a text without astral characters agrees with the slow one. */
+static void test_text_utf16(void) {
+  weft_doc* d = new_doc(1);
+  REQUIRE(d != NULL);
+  weft_text* t = NULL;
+  REQUIRE_OK(weft_doc_get_text(d, S("t"), &t));
+  weft_bytes s = WEFT_BYTES_INIT;
+  CHECK_OK(weft_text_insert_utf16(t, 0, S("abcd")));
+  CHECK_OK(weft_text_insert_utf16(t, 2, S("-")));
+  CHECK_OK(weft_text_erase_utf16(t, 0, 1));
+  CHECK_OK(weft_text_to_string(t, &s));
+  CHECK_BYTES(s, "b-cd");
+  weft_bytes_free(&s);
+  CHECK_STATUS(weft_text_insert_utf16(t, 5, S("x")), WEFT_ERR_OUT_OF_RANGE);
+  CHECK_STATUS(weft_text_erase_utf16(t, 3, 2), WEFT_ERR_OUT_OF_RANGE);
+  CHECK_STATUS(weft_text_erase_utf16(t, 1, SIZE_MAX), WEFT_ERR_OUT_OF_RANGE);
+
+  /* "b-\xf0\x9f\x98\x80cd": the emoji is code point 2, UTF-16 units 2 and 3. */
+  CHECK_OK(weft_text_insert_utf16(t, 2, S("\xf0\x9f\x98\x80")));
+  size_t n = 0;
+  CHECK_OK(weft_text_size_utf16(t, &n));
+  CHECK(n == 6);
+  CHECK_STATUS(weft_text_insert_utf16(t, 3, S("x")), WEFT_ERR_NOT_CHAR_BOUNDARY);
+  CHECK_STATUS(weft_text_erase_utf16(t, 3, 1), WEFT_ERR_NOT_CHAR_BOUNDARY);
+  CHECK_STATUS(weft_text_erase_utf16(t, 1, 2), WEFT_ERR_NOT_CHAR_BOUNDARY);
+  CHECK(json_is(d, "{\"t\":\"b-\xf0\x9f\x98\x80" "cd\"}"));
+  CHECK_OK(weft_text_insert_utf16(t, 4, S("!")));
+  CHECK_OK(weft_text_to_string(t, &s));
+  CHECK_BYTES(s, "b-\xf0\x9f\x98\x80!cd");
+  weft_bytes_free(&s);
+  CHECK_OK(weft_text_erase_utf16(t, 1, 3));
+  CHECK_OK(weft_text_to_string(t, &s));
+  CHECK_BYTES(s, "b!cd");
+  weft_bytes_free(&s);
+  CHECK_STATUS(weft_text_insert_utf16(t, 0, NULL, 1), WEFT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(weft_text_insert_utf16(NULL, 0, S("x")), WEFT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(weft_text_erase_utf16(NULL, 0, 1), WEFT_ERR_NULL_ARGUMENT);
+  weft_text_free(t);
+  weft_doc_free(d);
+}
+
 static void test_values_in_map(void) {
   weft_doc* d = new_doc(1);
   REQUIRE(d != NULL);
@@ -476,6 +519,7 @@ static void test_counter_and_register(void) {
 
 int main(void) {
   RUN(test_text);
+  RUN(test_text_utf16);
   RUN(test_values_in_map);
   RUN(test_nested);
   RUN(test_list);

@@ -75,6 +75,9 @@ const NOT_BOUND = new Map([
   // Sync options exist only inside the SyncSession and SyncRelay
   // constructors, which set them from the JS options object.
   ['weft_sync_options_get', 'set only'],
+  // Text edits take UTF-16 positions, as JS strings count them.
+  ['weft_text_insert', 'weft_text_insert_utf16'],
+  ['weft_text_erase', 'weft_text_erase_utf16'],
 ]);
 
 test('the JS layer calls every C function of the headers', () => {

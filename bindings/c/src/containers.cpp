@@ -7,6 +7,7 @@
 // Container handles: the operations every type shares, then text, map,
 // list, counter and register.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -227,6 +228,28 @@ weft_status weft_text_from_utf16(const weft_text* text, size_t pos_utf16, size_t
   if (out == nullptr) return null_argument(box_hint(text), "out");
   return with_container(text, [&](const box_ptr& box, const weft::text_ref& t) {
     return size_result(box, t.from_utf16(pos_utf16), out);
+  });
+}
+
+weft_status weft_text_insert_utf16(weft_text* text, size_t pos_utf16, const char* utf8,
+                                   size_t len) {
+  if (!span_ok(utf8, len)) return null_argument(box_hint(text), "utf8");
+  return with_container(text, [&](const box_ptr& box, weft::text_ref t) {
+    const auto pos = t.from_utf16(pos_utf16);
+    if (!pos) return check(box.get(), pos);
+    return check(box.get(), t.insert(*pos, sv(utf8, len)));
+  });
+}
+
+weft_status weft_text_erase_utf16(weft_text* text, size_t pos_utf16, size_t len_utf16) {
+  return with_container(text, [&](const box_ptr& box, weft::text_ref t) {
+    const auto from = t.from_utf16(pos_utf16);
+    if (!from) return check(box.get(), from);
+    // An end past SIZE_MAX is past the end of any text.
+    const std::size_t end = len_utf16 > SIZE_MAX - pos_utf16 ? SIZE_MAX : pos_utf16 + len_utf16;
+    const auto to = t.from_utf16(end);
+    if (!to) return check(box.get(), to);
+    return check(box.get(), t.erase(*from, *to - *from));
   });
 }
 

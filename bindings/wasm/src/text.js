@@ -2,15 +2,15 @@
 //
 // text.js: Text, a replicated plain-text sequence. Positions and lengths
 // are in UTF-16 code units, as JS strings count them (the C API counts
-// code points; each call converts with weft_text_from_utf16 /
-// weft_text_to_utf16). A position inside a surrogate pair is refused
+// code points: edits use its _utf16 entry points, the rest convert with
+// weft_text_from_utf16 / weft_text_to_utf16). A position inside a surrogate pair is refused
 // (not_char_boundary).
 
 import { Container, defineContainer } from './container.js';
 import { ANCHOR_SIZE, putAnchor, readAnchor, sideOf } from './layout.js';
 import {
   M, ERR_INVALID_ARGUMENT, alloc, check, checkString, describe, fail, frame, index, outString,
-  outU32, putString, scratch, scratchString, strLen,
+  outU32, putString, scratchString, strLen,
 } from './runtime.js';
 
 export class Text extends Container {
@@ -36,32 +36,24 @@ export class Text extends Container {
   insert(index_, text) {
     const p = this._p;
     const at = index(index_, 'index');
-    // The hot path: string and position in the scratch block.
+    // The hot path: the string in the scratch block, one call.
     const str = scratchString(text, 'text');
     if (str !== 0) {
-      const len = strLen;
-      const out = scratch();
-      check(M._weft_text_from_utf16(p, at, out));
-      check(M._weft_text_insert(p, M.HEAPU32[out >>> 2], str, len));
+      check(M._weft_text_insert_utf16(p, at, str, strLen));
       return;
     }
     frame(() => {
       const s = putString(text, 'text');
-      const len = strLen;
-      check(M._weft_text_insert(p, this.toCodePoint(at), s, len));
+      check(M._weft_text_insert_utf16(p, at, s, strLen));
     });
   }
 
   /** delete removes `length` UTF-16 code units from `index`. */
   delete(index_, length) {
-    const p = this._p;
     const from = index(index_, 'index');
-    const to = index(from + index(length, 'length'), 'end');
-    const out = scratch();
-    check(M._weft_text_from_utf16(p, from, out));
-    check(M._weft_text_from_utf16(p, to, out + 4));
-    const a = M.HEAPU32[out >>> 2];
-    check(M._weft_text_erase(p, a, M.HEAPU32[(out + 4) >>> 2] - a));
+    const n = index(length, 'length');
+    index(from + n, 'end');
+    check(M._weft_text_erase_utf16(this._p, from, n));
   }
 
   /** slice copies UTF-16 range [start, end) (end defaults to the end). */

@@ -129,7 +129,10 @@ class sequence {
   // whether it is visible.
   seq_metrics rank(lv_t lv, bool* visible) const;
 
-  // width_at converts a visible position to a width offset.
+  // width_at converts a visible position to a width offset. Both
+  // conversions rely on every visible element being at least one unit wide
+  // (a code point is one or two UTF-16 units; a list element is one), so
+  // that width() == size() means every element is exactly one.
   std::uint32_t width_at(std::uint32_t pos) const;
   // pos_at_width converts a width offset to a visible position; false if it
   // falls inside an element.

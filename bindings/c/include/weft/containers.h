@@ -92,6 +92,14 @@ WEFT_API weft_status weft_text_erase(weft_text* text, size_t pos, size_t len);
 WEFT_API weft_status weft_text_to_utf16(const weft_text* text, size_t pos, size_t* out);
 WEFT_API weft_status weft_text_from_utf16(const weft_text* text, size_t pos_utf16,
                                           size_t* out);
+/* weft_text_insert_utf16 and weft_text_erase_utf16 are weft_text_insert and
+ * weft_text_erase with positions and lengths in UTF-16 code units, as
+ * JavaScript, Java and C# count them: one call per edit where a binding
+ * would convert first. A position inside a surrogate pair is refused
+ * (WEFT_ERR_NOT_CHAR_BOUNDARY) and nothing changes. */
+WEFT_API weft_status weft_text_insert_utf16(weft_text* text, size_t pos_utf16, const char* utf8,
+                                            size_t len);
+WEFT_API weft_status weft_text_erase_utf16(weft_text* text, size_t pos_utf16, size_t len_utf16);
 /* weft_text_anchor_at makes a stable cursor at `pos` sticking to `side`
  * (weft_affinity); weft_text_resolve gives its position now. */
 WEFT_API weft_status weft_text_anchor_at(const weft_text* text, size_t pos, int32_t side,
