@@ -331,6 +331,8 @@ export interface UndoOptions {
 
 export class UndoManager extends Handle {
   constructor(doc: Doc, options?: UndoOptions);
+  /** The document it undoes in (held, so the manager keeps it alive). */
+  readonly doc: Doc;
   undo(): boolean;
   redo(): boolean;
   readonly canUndo: boolean;

@@ -110,6 +110,22 @@ test('dropped wrappers are released by the FinalizationRegistry', async () => {
   doc.free();
 });
 
+test('an UndoManager keeps its Doc alive', async () => {
+  const um = (() => {
+    const d = new W.Doc({ replica: 3 });
+    const m = new W.UndoManager(d, { captureTimeout: 0 });
+    d.getText('t').insert(0, 'kept');
+    return m;
+  })();
+  // Without the manager's reference the dropped Doc would be finalized here
+  // and undo() would throw (its document freed).
+  await collect(() => false);
+  assert.equal(um.undo(), true);
+  assert.equal(um.doc.getText('t').toString(), '');
+  um.doc.free();
+  um.free();
+});
+
 // collect runs the garbage collector and lets finalizers run, until done()
 // (at most 50 rounds).
 async function collect(done) {

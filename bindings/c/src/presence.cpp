@@ -85,7 +85,9 @@ const presence_state* entry(const weft::presence& p, std::uint64_t client) {
 
 weft_status encode_updates(const presence_box* p, std::vector<presence_update> updates,
                            weft_bytes* out) {
-  if (updates.empty()) return bytes_out(nullptr, std::string_view(), out);
+  if (updates.empty()) {
+    return bytes_out_in(&const_cast<presence_box*>(p)->last_error, std::string_view(), out);
+  }
   sync::presence_message m;
   m.updates = std::move(updates);
   return bytes_out_in(&const_cast<presence_box*>(p)->last_error,
@@ -304,7 +306,7 @@ weft_status weft_presence_get_field(const weft_presence* presence, uint64_t clie
     if (s == nullptr) return fail_p(&p, WEFT_ERR_NOT_FOUND, "no such client");
     const std::string* f = field_of(const_cast<weft::presence_state&>(*s), field);  // read only
     if (f == nullptr) return fail_p(&p, WEFT_ERR_INVALID_ARGUMENT, "unknown presence field");
-    return bytes_out(nullptr, *f, out);
+    return bytes_out_in(&p.last_error, *f, out);
   });
 }
 
@@ -318,7 +320,7 @@ weft_status weft_presence_get_custom(const weft_presence* presence, uint64_t cli
     if (s == nullptr) return fail_p(&p, WEFT_ERR_NOT_FOUND, "no such client");
     auto it = s->custom.find(std::string(sv(key, key_len)));
     if (it == s->custom.end()) return fail_p(&p, WEFT_ERR_NOT_FOUND, "no such custom field");
-    return bytes_out(nullptr, it->second, out);
+    return bytes_out_in(&p.last_error, it->second, out);
   });
 }
 
@@ -331,8 +333,8 @@ weft_status weft_presence_get_cursor(const weft_presence* presence, uint64_t cli
     const weft::presence_state* s = entry(p.presence, client);
     if (s == nullptr) return fail_p(&p, WEFT_ERR_NOT_FOUND, "no such client");
     if (!s->cursor) return fail_p(&p, WEFT_ERR_NOT_FOUND, "the client has no cursor");
-    if (bytes_out(nullptr, s->cursor->text, text) != WEFT_OK) {
-      return fail_p(&p, WEFT_ERR_NO_MEMORY, "out of memory");
+    if (const weft_status st = bytes_out_in(&p.last_error, s->cursor->text, text); st != WEFT_OK) {
+      return st;
     }
     *anchor = anchor_to_c(s->cursor->anchor_pos);
     *head = anchor_to_c(s->cursor->head);
@@ -345,7 +347,7 @@ weft_status weft_presence_to_json(const weft_presence* presence, uint64_t client
   return with_presence(presence, [&](presence_box& p) -> weft_status {
     const weft::presence_state* s = entry(p.presence, client);
     if (s == nullptr) return fail_p(&p, WEFT_ERR_NOT_FOUND, "no such client");
-    return bytes_out(nullptr, state_json(*s), out);
+    return bytes_out_in(&p.last_error, state_json(*s), out);
   });
 }
 

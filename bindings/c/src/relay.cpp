@@ -47,13 +47,8 @@ struct relay_settings {
 
 // set_relay_option applies one (key, value) pair.
 result<void> set_relay_option(relay_settings& s, std::uint64_t key, std::uint64_t v) {
-  constexpr auto size_max = std::numeric_limits<std::size_t>::max();
   sync::relay_options& o = s.options;
-  auto size = [&](std::size_t& f) -> result<void> {
-    if (v == 0 || v > size_max) return make_error(errc::invalid_argument, "a size is out of range");
-    f = static_cast<std::size_t>(v);
-    return {};
-  };
+  auto size = [&](std::size_t& f) { return size_option(f, v); };
   if (key > WEFT_SYNC_RELAY_OPT_PRESENCE && key < 2 * WEFT_SYNC_RELAY_OPT_PRESENCE) {
     return set_presence_option(o.presence, key - WEFT_SYNC_RELAY_OPT_PRESENCE, v);
   }

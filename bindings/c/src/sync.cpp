@@ -37,7 +37,7 @@ struct weft_sync_session : weft::c::sync_handle {
   std::vector<weft::c::held> kept;
   std::unique_ptr<weft::sync::session> s;
   bool server = false;
-  weft_sync_options hooks;  // the C hooks (its `o` is unused)
+  weft::c::sync_hooks hooks;
   weft::c::c_callback<weft_sync_send_fn> send;
   weft::c::c_callback<weft_sync_notify_fn> connect;
   weft::c::c_callback<weft_sync_notify_fn> close;
@@ -67,7 +67,6 @@ result<void> set_sync_option(sync::session_options& o, std::int32_t key, std::ui
     return {};
   }
   constexpr auto ms_max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-  constexpr auto size_max = std::numeric_limits<std::size_t>::max();
   auto interval = [&](milliseconds& f, bool positive) -> result<void> {
     if (v > ms_max || (positive && v == 0)) return out_of_range("an interval");
     f = milliseconds(static_cast<std::int64_t>(v));
@@ -78,11 +77,7 @@ result<void> set_sync_option(sync::session_options& o, std::int32_t key, std::ui
     f = static_cast<int>(v);
     return {};
   };
-  auto size = [&](std::size_t& f) -> result<void> {
-    if (v == 0 || v > size_max) return out_of_range("a size");
-    f = static_cast<std::size_t>(v);
-    return {};
-  };
+  auto size = [&](std::size_t& f) { return size_option(f, v); };
   auto rate = [&](double& f, bool positive) -> result<void> {
     if (positive && v == 0) return out_of_range("a burst");
     f = static_cast<double>(v);
@@ -174,18 +169,18 @@ sync::callbacks callbacks_for(weft_sync_session* h) {
 
 // install_hooks sets the server hooks of `o` that the C options set.
 void install_hooks(weft_sync_session* h, sync::session_options& o) {
-  const weft_sync_options& c = h->hooks;
-  if (c.authorize != nullptr) {
+  const sync_hooks& c = h->hooks;
+  if (c.authorize.fn != nullptr) {
     o.authorize = [h](const sync::peer_info& p, std::string_view id) {
       const weft_sync_peer peer{&p};
-      return role_from(h->hooks.authorize(h->hooks.authorize_data, &peer, id.data(), id.size()));
+      return role_from(h->hooks.authorize.fn(h->hooks.authorize.data, &peer, id.data(), id.size()));
     };
   }
-  if (c.resolve != nullptr) {
+  if (c.resolve.fn != nullptr) {
     o.resolve = [h](std::string_view id) -> std::pair<doc*, presence*> {
       weft_doc* d = nullptr;
       weft_presence* p = nullptr;
-      h->hooks.resolve(h->hooks.resolve_data, id.data(), id.size(), &d, &p);
+      h->hooks.resolve.fn(h->hooks.resolve.data, id.data(), id.size(), &d, &p);
       if (d == nullptr || !d->box) return {nullptr, nullptr};
       held kept = held_of(*d, p != nullptr && p->box ? p : nullptr);
       const bool known = std::any_of(h->kept.begin(), h->kept.end(), [&](const held& k) {
@@ -195,11 +190,11 @@ void install_hooks(weft_sync_session* h, sync::session_options& o) {
       return {&kept.doc->doc, kept.presence ? &kept.presence->presence : nullptr};
     };
   }
-  if (c.durable != nullptr) {
+  if (c.durable.fn != nullptr) {
     o.durable = [h](std::string_view id) {
       const weft_version_entry* entries = nullptr;
       std::size_t n = 0;
-      h->hooks.durable(h->hooks.durable_data, id.data(), id.size(), &entries, &n);
+      h->hooks.durable.fn(h->hooks.durable.data, id.data(), id.size(), &entries, &n);
       version_vector v;
       for (std::size_t i = 0; entries != nullptr && i < n; ++i) {
         const auto r = static_cast<replica_id>(entries[i].replica);
@@ -211,11 +206,10 @@ void install_hooks(weft_sync_session* h, sync::session_options& o) {
 }
 
 template <class Fn>
-weft_status set_hook(weft_sync_options* o, Fn weft_sync_options::*fn_slot,
-                     void* weft_sync_options::*data_slot, Fn fn, void* user_data) noexcept {
+weft_status set_hook(weft_sync_options* o, c_callback<Fn> sync_hooks::*slot, Fn fn,
+                     void* user_data) noexcept {
   if (o == nullptr) return null_argument(nullptr, "options");
-  o->*fn_slot = fn;
-  o->*data_slot = user_data;
+  o->hooks.*slot = c_callback<Fn>{fn, user_data};
   return WEFT_OK;
 }
 
@@ -307,20 +301,17 @@ weft_status weft_sync_options_set_replicas(weft_sync_options* options, const uin
 
 weft_status weft_sync_options_set_authorize(weft_sync_options* options, weft_sync_authorize_fn fn,
                                             void* user_data) {
-  return set_hook(options, &weft_sync_options::authorize, &weft_sync_options::authorize_data, fn,
-                  user_data);
+  return set_hook(options, &sync_hooks::authorize, fn, user_data);
 }
 
 weft_status weft_sync_options_set_resolve(weft_sync_options* options, weft_sync_resolve_fn fn,
                                           void* user_data) {
-  return set_hook(options, &weft_sync_options::resolve, &weft_sync_options::resolve_data, fn,
-                  user_data);
+  return set_hook(options, &sync_hooks::resolve, fn, user_data);
 }
 
 weft_status weft_sync_options_set_durable(weft_sync_options* options, weft_sync_durable_fn fn,
                                           void* user_data) {
-  return set_hook(options, &weft_sync_options::durable, &weft_sync_options::durable_data, fn,
-                  user_data);
+  return set_hook(options, &sync_hooks::durable, fn, user_data);
 }
 
 // --- peers ---------------------------------------------------------------------
@@ -367,7 +358,7 @@ weft_status weft_sync_session_new(const weft_sync_options* options, weft_sync_se
   if (options == nullptr || out == nullptr) return null_argument(nullptr, "options or out");
   return guard(nullptr, [&]() -> weft_status {
     auto h = std::make_unique<weft_sync_session>();
-    h->hooks = *options;
+    h->hooks = options->hooks;
     h->server = options->o.this_side == weft::sync::side::server;
     weft::sync::session_options o = options->o;
     install_hooks(h.get(), o);

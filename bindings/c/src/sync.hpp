@@ -15,23 +15,14 @@
 #ifndef WEFT_BINDINGS_C_SRC_SYNC_HPP_
 #define WEFT_BINDINGS_C_SRC_SYNC_HPP_
 
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "c_api.hpp"
 #include "weft/sync/session.hpp"
-
-struct weft_sync_options {
-  // o carries everything but the hooks, which are the C ones below.
-  weft::sync::session_options o;
-  weft_sync_authorize_fn authorize = nullptr;
-  void* authorize_data = nullptr;
-  weft_sync_resolve_fn resolve = nullptr;
-  void* resolve_data = nullptr;
-  weft_sync_durable_fn durable = nullptr;
-  void* durable_data = nullptr;
-};
 
 struct weft_sync_peer {
   const weft::sync::peer_info* info = nullptr;
@@ -45,6 +36,23 @@ struct c_callback {
   Fn fn = nullptr;
   void* data = nullptr;
 };
+
+// sync_hooks are the server hooks a C application sets on its options; a
+// session keeps its own copy, read by the C++ hooks install_hooks sets.
+struct sync_hooks {
+  c_callback<weft_sync_authorize_fn> authorize;
+  c_callback<weft_sync_resolve_fn> resolve;
+  c_callback<weft_sync_durable_fn> durable;
+};
+
+// size_option sets a size option of a session or relay: 1 to SIZE_MAX.
+inline result<void> size_option(std::size_t& field, std::uint64_t v) {
+  if (v == 0 || v > std::numeric_limits<std::size_t>::max()) {
+    return make_error(errc::invalid_argument, "a size is out of range");
+  }
+  field = static_cast<std::size_t>(v);
+  return {};
+}
 
 struct sync_handle {
   error_slot last_error;
@@ -123,5 +131,11 @@ inline held held_of(const weft_doc& d, const weft_presence* p) {
 }
 
 }  // namespace weft::c
+
+struct weft_sync_options {
+  // o carries everything but the hooks, which are the C ones.
+  weft::sync::session_options o;
+  weft::c::sync_hooks hooks;
+};
 
 #endif  // WEFT_BINDINGS_C_SRC_SYNC_HPP_

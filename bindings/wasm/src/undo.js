@@ -49,6 +49,11 @@ export class UndoManager extends Handle {
     }
     super(ptr, M._weft_undo_manager_free);
     if (id !== 0) this._own(id);
+    /**
+     * The document (Doc) it undoes in; held so that a manager outliving
+     * every other reference to its Doc still works.
+     */
+    this.doc = doc;
   }
 
   /** undo reverts the latest step; false when there was nothing to undo. */
