@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -135,6 +136,65 @@ class ref_reader {
   std::size_t ci_ = 0;
   std::size_t si_ = 0;
 };
+
+// decode_columns are the integer columns of the delta run() is reading.
+// Like the encoder's, one set per thread is reused (cleared, capacity
+// kept), so that decoding a keystroke allocates nothing for them once warm.
+struct decode_columns {
+  u64s kinds, targets, replica_of, seqs, lengths, origin_codes, origin_seqs, delete_codes,
+      delete_seqs, key_of, lamports, pred_counts, pred_codes, pred_seqs, amounts;
+  std::vector<bool> backward;
+
+  template <class F>
+  void each(F&& f) {
+    for (u64s* c : {&kinds, &targets, &replica_of, &seqs, &lengths, &origin_codes, &origin_seqs,
+                    &delete_codes, &delete_seqs, &key_of, &lamports, &pred_counts, &pred_codes,
+                    &pred_seqs, &amounts}) {
+      f(*c);
+    }
+  }
+  void clear() {
+    each([](u64s& c) { c.clear(); });
+    backward.clear();
+  }
+  std::size_t held_bytes() {
+    std::size_t n = backward.capacity() / 8;
+    each([&](u64s& c) { n += c.capacity() * sizeof(std::uint64_t); });
+    return n;
+  }
+};
+
+// columns_lease lends run() this thread's decode_columns, or a fresh set
+// when they are in use (nothing re-enters a decoder today). Columns grown
+// past what small deltas need are dropped on return, so that a thread does
+// not keep a large snapshot's.
+class columns_lease {
+ public:
+  columns_lease() {
+    if (busy_) {
+      own_.emplace();
+      return;
+    }
+    busy_ = true;
+    cached_.clear();
+  }
+  ~columns_lease() {
+    if (own_) return;
+    busy_ = false;
+    if (cached_.held_bytes() > (std::size_t{256} << 10)) cached_ = decode_columns();
+  }
+  columns_lease(const columns_lease&) = delete;
+  columns_lease& operator=(const columns_lease&) = delete;
+
+  decode_columns& get() { return own_ ? *own_ : cached_; }
+
+ private:
+  static thread_local decode_columns cached_;
+  static thread_local bool busy_;
+  std::optional<decode_columns> own_;
+};
+thread_local decode_columns columns_lease::cached_;
+thread_local bool columns_lease::busy_ = false;
 
 class delta_decoder {
  public:
@@ -294,7 +354,12 @@ result<doc_delta> delta_decoder::run() {
   WEFT_TRY(read_containers());
   WEFT_TRY(read_keys());
 
-  u64s kinds, targets, replica_of, seqs;
+  columns_lease lease;
+  decode_columns& cols = lease.get();
+  u64s& kinds = cols.kinds;
+  u64s& targets = cols.targets;
+  u64s& replica_of = cols.replica_of;
+  u64s& seqs = cols.seqs;
   WEFT_TRY(read_rle("kinds", t_.kinds(), runs, kinds));
   std::uint64_t n_text = 0, n_del = 0, n_list = 0, n_map = 0, n_counter = 0;
   for (const std::uint64_t k : kinds) {
@@ -310,18 +375,25 @@ result<doc_delta> delta_decoder::run() {
   WEFT_TRY(read_rle("targets", t_.targets(), runs, targets));
   WEFT_TRY(read_rle("replica_of", t_.replica_of(), runs, replica_of));
   WEFT_TRY(read_rle("seqs", t_.seqs(), runs, seqs));
-  u64s lengths;
+  u64s& lengths = cols.lengths;
   WEFT_TRY(read_rle("lengths", t_.lengths(), n_text + n_del + n_list, lengths));
-  u64s origin_codes, origin_seqs;
+  u64s& origin_codes = cols.origin_codes;
+  u64s& origin_seqs = cols.origin_seqs;
   WEFT_TRY(read_rle("origin_replicas", t_.origin_replicas(), 2 * (n_text + n_list), origin_codes));
   WEFT_TRY(read_rle("origin_seqs", t_.origin_seqs(), ref_reader::seqs_needed(origin_codes),
                     origin_seqs));
-  u64s delete_codes, delete_seqs;
-  std::vector<bool> backward;
+  u64s& delete_codes = cols.delete_codes;
+  u64s& delete_seqs = cols.delete_seqs;
+  std::vector<bool>& backward = cols.backward;
   WEFT_TRY(read_rle("delete_replicas", t_.delete_replicas(), n_del, delete_codes));
   WEFT_TRY(read_rle("delete_seqs", t_.delete_seqs(), n_del, delete_seqs));
   WEFT_TRY(read_bools("delete_backward", t_.delete_backward(), n_del, backward));
-  u64s key_of, lamports, pred_counts, pred_codes, pred_seqs, amounts;
+  u64s& key_of = cols.key_of;
+  u64s& lamports = cols.lamports;
+  u64s& pred_counts = cols.pred_counts;
+  u64s& pred_codes = cols.pred_codes;
+  u64s& pred_seqs = cols.pred_seqs;
+  u64s& amounts = cols.amounts;
   WEFT_TRY(read_rle("key_of", t_.key_of(), n_map, key_of));
   WEFT_TRY(read_rle("lamports", t_.lamports(), n_map, lamports));
   WEFT_TRY(read_rle("pred_counts", t_.pred_counts(), n_map, pred_counts));

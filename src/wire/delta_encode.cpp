@@ -24,11 +24,15 @@
 namespace weft::internal {
 namespace {
 
+// delta_encoder is reusable: start() clears it for the next delta and
+// keeps its columns' capacity, so that a thread encoding one keystroke after
+// another (every update observer) allocates nothing for them once warm.
 class delta_encoder {
  public:
-  explicit delta_encoder(const enc_delta& d) : d_(d) { collect_replicas(); }
-
+  void start(const enc_delta& d);
   flatbuffers::Offset<wire::delta> build(flatbuffers::FlatBufferBuilder& b, bool omit_deleted);
+  // held_bytes is what the columns keep allocated between deltas.
+  std::size_t held_bytes() const noexcept;
 
  private:
   void collect_replicas();
@@ -81,7 +85,7 @@ class delta_encoder {
   void put_id(op_id id, std::uint64_t n);
   void put_containers();
 
-  const enc_delta& d_;
+  const enc_delta* d_ = nullptr;
   std::vector<std::uint64_t> replicas_;  // ascending
   std::vector<seq_t> expected_;          // per replica index
 
@@ -94,6 +98,7 @@ class delta_encoder {
   std::size_t text_bytes_ = 0;
   std::vector<std::uint64_t> value_kinds_;
   byte_writer value_data_, containers_, keys_;
+  byte_writer scratch_;  // one buffer for every rle column in turn
   absl::flat_hash_map<std::string_view, std::uint64_t> key_index_;
   std::vector<std::string_view> key_names_;
   std::vector<std::uint64_t> key_of_, lamports_, pred_counts_, pred_replicas_, pred_seqs_;
@@ -107,6 +112,67 @@ class delta_encoder {
   op_id prev_right_;
 };
 
+void delta_encoder::start(const enc_delta& d) {
+  d_ = &d;
+  for (auto* column : {&replicas_, &expected_, &kinds_, &targets_, &replica_of_, &seqs_, &lengths_,
+                       &origin_replicas_, &origin_seqs_, &delete_replicas_, &delete_seqs_,
+                       &value_kinds_, &key_of_, &lamports_, &pred_counts_, &pred_replicas_,
+                       &pred_seqs_, &amounts_}) {
+    column->clear();
+  }
+  delete_backward_.clear();
+  text_.clear();
+  text_bytes_ = 0;
+  value_data_.clear();
+  containers_.clear();
+  keys_.clear();
+  key_index_.clear();
+  key_names_.clear();
+  last_lamport_ = 0;
+  has_cursor_ = false;
+  has_prev_right_ = false;
+  collect_replicas();
+}
+
+std::size_t delta_encoder::held_bytes() const noexcept {
+  std::size_t n = 0;
+  for (const auto* column : {&replicas_, &expected_, &kinds_, &targets_, &replica_of_, &seqs_,
+                             &lengths_, &origin_replicas_, &origin_seqs_, &delete_replicas_,
+                             &delete_seqs_, &value_kinds_, &key_of_, &lamports_, &pred_counts_,
+                             &pred_replicas_, &pred_seqs_, &amounts_}) {
+    n += column->capacity() * sizeof(std::uint64_t);
+  }
+  n += text_.capacity() * sizeof(std::string_view) + key_names_.capacity() * sizeof(std::string_view);
+  n += value_data_.bytes().capacity() + containers_.bytes().capacity() + keys_.bytes().capacity() +
+       scratch_.bytes().capacity();
+  return n + delete_backward_.capacity() / 8;
+}
+
+// encode_runs encodes with this thread's delta_encoder, or with a fresh one
+// if that one is busy (it is not re-entered today: nothing in build calls
+// out). One that grew past what small deltas need is dropped afterwards, so
+// that a thread does not keep a large snapshot's columns.
+flatbuffers::Offset<wire::delta> encode_runs(flatbuffers::FlatBufferBuilder& b, const enc_delta& d,
+                                             bool omit_deleted) {
+  constexpr std::size_t keep_bytes = std::size_t{256} << 10;
+  thread_local delta_encoder cached;
+  thread_local bool busy = false;
+  if (busy) {
+    delta_encoder fresh;
+    fresh.start(d);
+    return fresh.build(b, omit_deleted);
+  }
+  busy = true;
+  struct release {
+    ~release() {
+      busy = false;
+      if (cached.held_bytes() > keep_bytes) cached = delta_encoder();
+    }
+  } on_exit;
+  cached.start(d);
+  return cached.build(b, omit_deleted);
+}
+
 void delta_encoder::collect_replicas() {
   // Most references name the replica the previous one did: skipping those
   // keeps the list to sort short.
@@ -114,10 +180,10 @@ void delta_encoder::collect_replicas() {
     const auto v = static_cast<std::uint64_t>(r);
     if (replicas_.empty() || replicas_.back() != v) replicas_.push_back(v);
   };
-  for (const container_desc& c : *d_.containers) {
+  for (const container_desc& c : *d_->containers) {
     if (c.how == container_desc::kind::created) add(c.creator.replica);
   }
-  for (const enc_run& r : d_.runs) {
+  for (const enc_run& r : d_->runs) {
     add(r.id.replica);
     switch (r.kind) {
       case enc_run::text_insert:
@@ -129,7 +195,7 @@ void delta_encoder::collect_replicas() {
         add(r.left.replica);
         break;
       case enc_run::map_write:
-        for (const op_id& p : d_.writes[r.first].preds) add(p.replica);
+        for (const op_id& p : d_->writes[r.first].preds) add(p.replica);
         break;
       default:
         break;
@@ -173,9 +239,9 @@ void delta_encoder::put_value(const enc_value& v) {
 }
 
 void delta_encoder::put_containers() {
-  if (d_.containers->empty()) return;
-  containers_.put_uvarint(d_.containers->size());
-  for (const container_desc& c : *d_.containers) {
+  if (d_->containers->empty()) return;
+  containers_.put_uvarint(d_->containers->size());
+  for (const container_desc& c : *d_->containers) {
     containers_.put_u8(static_cast<std::uint8_t>(c.how));
     containers_.put_u8(static_cast<std::uint8_t>(c.type));
     switch (c.how) {
@@ -198,21 +264,21 @@ void delta_encoder::put_containers() {
 flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBuilder& b,
                                                       bool omit_deleted) {
   put_containers();
-  const std::size_t runs = d_.runs.size();
+  const std::size_t runs = d_->runs.size();
   for (auto* column : {&kinds_, &targets_, &replica_of_, &seqs_, &lengths_}) {
     column->reserve(runs);
   }
   origin_replicas_.reserve(2 * runs);
   origin_seqs_.reserve(2 * runs);
-  text_.reserve(d_.pieces.size());
+  text_.reserve(d_->pieces.size());
   deleted_set deleted;
   if (omit_deleted) {
-    for (const enc_run& r : d_.runs) {
+    for (const enc_run& r : d_->runs) {
       if (r.kind == enc_run::remove) deleted.add(r.left, r.len, r.backward);
     }
     deleted.finish();
   }
-  for (const enc_run& r : d_.runs) {
+  for (const enc_run& r : d_->runs) {
     targets_.push_back(r.container);
     kinds_.push_back(r.kind);
     switch (r.kind) {
@@ -220,7 +286,7 @@ flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBui
         put_id(r.id, r.len);
         lengths_.push_back(r.len);
         put_origins(r);
-        const std::string_view* piece = d_.pieces.data() + r.first;
+        const std::string_view* piece = d_->pieces.data() + r.first;
         const std::string_view* const pieces_end = piece + r.count;
         if (deleted.empty()) {
           for (; piece != pieces_end; ++piece) {
@@ -262,10 +328,10 @@ flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBui
         put_id(r.id, r.len);
         lengths_.push_back(r.len);
         put_origins(r);
-        for (std::size_t k = 0; k < r.count; ++k) put_value(d_.values[r.first + k]);
+        for (std::size_t k = 0; k < r.count; ++k) put_value(d_->values[r.first + k]);
         break;
       case enc_run::map_write: {
-        const enc_write& w = d_.writes[r.first];
+        const enc_write& w = d_->writes[r.first];
         put_id(r.id, 1);
         auto [it, fresh] = key_index_.try_emplace(w.key, key_names_.size());
         if (fresh) key_names_.push_back(w.key);
@@ -296,11 +362,10 @@ flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBui
     return bytes.empty() ? flatbuffers::Offset<flatbuffers::Vector<std::uint8_t>>()
                          : b.CreateVector(bytes);
   };
-  byte_writer scratch;  // one buffer for every rle column
   auto rle = [&](const std::vector<std::uint64_t>& values) {
-    scratch.clear();
-    encode_rle(scratch, values);
-    return vec(scratch.bytes());
+    scratch_.clear();
+    encode_rle(scratch_, values);
+    return vec(scratch_.bytes());
   };
   auto bools = [&](const std::vector<bool>& values) {
     if (std::find(values.begin(), values.end(), true) == values.end()) {
@@ -433,13 +498,13 @@ enc_value enc_value_of(const delta_value& v) {
 
 flatbuffers::Offset<wire::delta> build_delta(flatbuffers::FlatBufferBuilder& b,
                                              const enc_delta& d, bool omit_deleted) {
-  return delta_encoder(d).build(b, omit_deleted);
+  return encode_runs(b, d, omit_deleted);
 }
 
 flatbuffers::Offset<wire::delta> build_delta(flatbuffers::FlatBufferBuilder& b,
                                              const doc_delta& d, bool omit_deleted) {
   const enc_delta runs = runs_of(d);
-  return delta_encoder(runs).build(b, omit_deleted);
+  return encode_runs(b, runs, omit_deleted);
 }
 
 flatbuffers::Offset<wire::version_vector> build_version(flatbuffers::FlatBufferBuilder& b,
