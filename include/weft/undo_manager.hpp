@@ -77,10 +77,12 @@ class undo_manager {
   std::size_t redo_depth() const noexcept;
 
   // undo reverts the latest step as one transaction with origin undo;
-  // returns false if there was nothing to undo. If an op of the revert is
-  // refused (errc::capacity_exceeded, seq_exhausted), the revert stops
-  // there, what it did so far is committed, the step is dropped and the
-  // error is returned.
+  // returns false if there was nothing to undo. A revert that could take
+  // the document past its op limit (doc_options::max_ops) is refused
+  // before anything changes (errc::capacity_exceeded): the step stays. If
+  // an op is refused anyway (seq_exhausted, the text byte limit), the
+  // revert stops there, what it did so far is committed, the step is
+  // dropped and the error is returned.
   result<bool> undo();
   // redo re-applies the latest undone step (origin redo).
   result<bool> redo();

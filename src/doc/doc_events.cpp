@@ -85,7 +85,7 @@ void doc_impl::dispatch(txn_state& done) {
         [&](const auto& e) {
           using E = std::decay_t<decltype(e)>;
           using F = std::function<void(const E&)>;
-          for (const F& f : reg->collect<F>(c)) f(e);
+          reg->notify<F>(c, e);
         },
         ev.data);
   }
@@ -104,16 +104,14 @@ void doc_impl::dispatch(txn_state& done) {
       }
     }
     for (const auto& [c, evs] : deep) {
-      for (const auto& f : reg->collect<observer_registry::deep_fn>(c)) f(evs);
+      reg->notify<observer_registry::deep_fn>(c, evs);
     }
   }
   if (reg->has_updates() &&
       (log_.size() > done.log_begin ||
        (done.log_begin > 0 && log_[done.log_begin - 1].count > done.log_last_count))) {
     const doc_delta delta = delta_between(done.log_begin, done.log_last_count);
-    for (const auto& f : reg->collect<observer_registry::update_fn>(observer_registry::no_target)) {
-      f(delta, done.origin);
-    }
+    reg->notify<observer_registry::update_fn>(observer_registry::no_target, delta, done.origin);
   }
 }
 

@@ -91,16 +91,20 @@ class observer_registry {
   bool has_deep() const noexcept { return !deep_.empty(); }
   bool has_updates() const noexcept { return updates_ > 0; }
 
-  // collect copies the observers of kind F on `container`, in registration
-  // order, so that callbacks may subscribe or unsubscribe while they run.
-  template <class F>
-  std::vector<F> collect(std::uint32_t container) const {
-    std::vector<F> out;
+  // notify calls the observers of kind F on `container` with `args`, in
+  // registration order. It calls copies, so that callbacks may subscribe or
+  // unsubscribe while they run; one that an earlier callback of the same
+  // round unsubscribed is skipped, as its owner may have freed what it uses.
+  template <class F, class... Args>
+  void notify(std::uint32_t container, const Args&... args) const {
+    std::vector<std::pair<std::uint64_t, F>> fns;
     for (const auto& [id, e] : entries_) {
       if (e.container != container) continue;
-      if (const F* f = std::get_if<F>(&e.fn)) out.push_back(*f);
+      if (const F* f = std::get_if<F>(&e.fn)) fns.emplace_back(id, *f);
     }
-    return out;
+    for (const auto& [id, f] : fns) {
+      if (entries_.contains(id)) f(args...);
+    }
   }
 
  private:

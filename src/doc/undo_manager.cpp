@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "doc/undo_impl.hpp"
+#include "fmt/format.h"
 #include "weft/assert.hpp"
 #include "weft/doc.hpp"
 
@@ -92,6 +93,25 @@ result<bool> undo_impl::pop(std::deque<step>& from, mode m) {
     return make_error(errc::invalid_argument, "undo and redo cannot run inside a transaction");
   }
   if (from.empty()) return false;
+  // All or nothing against the op limit, the one a user hits: at most one
+  // op per element a record inserted or deleted, one per write or add.
+  std::uint64_t need = 0;
+  for (const undo_record& r : from.back().records) {
+    if (r.what == undo_record::kind::seq_insert) {
+      need += r.count;
+    } else if (r.what == undo_record::kind::seq_delete) {
+      need += r.deleted.size();
+    } else {
+      need += 1;
+    }
+  }
+  const std::uint64_t limit = d_->options_.max_ops;
+  if (need > limit - std::min(d_->op_count(), limit)) {
+    return make_error(errc::capacity_exceeded,
+                      fmt::format("document holds {} ops; {} more to revert this step exceed its "
+                                  "limit of {}",
+                                  d_->op_count(), need, limit));
+  }
   step s = std::move(from.back());
   from.pop_back();
   pop_cursors_ = capture();

@@ -420,11 +420,9 @@ class presence_impl {
   // call back into the presence.
   void emit(const std::vector<presence_event>& events) {
     if (events.empty() || observers_->empty()) return;
+    const auto reg = observers_;  // a callback may drop the last subscription
     for (const presence_event& e : events) {
-      for (const auto& fn :
-           observers_->collect<observer_registry::presence_fn>(observer_registry::no_target)) {
-        fn(e);
-      }
+      reg->notify<observer_registry::presence_fn>(observer_registry::no_target, e);
     }
   }
 

@@ -377,6 +377,80 @@ static void test_unsubscribe_in_callback(void) {
   weft_doc_free(d);
 }
 
+/* An observer that frees another's subscription and the data it uses: the
+ * other is not called later in the same round (under ASan a call would be a
+ * use after free). */
+typedef struct {
+  weft_subscription* other_sub;
+  int* other_calls;
+} unsubscriber;
+
+static void free_other(void* user_data, const weft_event* e) {
+  (void)e;
+  unsubscriber* u = (unsubscriber*)user_data;
+  if (u->other_sub == NULL) return;
+  weft_subscription_free(u->other_sub);
+  u->other_sub = NULL;
+  free(u->other_calls);
+  u->other_calls = NULL;
+}
+
+static void count_calls(void* user_data, const weft_event* e) {
+  (void)e;
+  ++*(int*)user_data;
+}
+
+static void test_unsubscribe_other_in_callback(void) {
+  weft_doc* d = new_doc(1);
+  REQUIRE(d != NULL);
+  weft_text* t = NULL;
+  REQUIRE_OK(weft_doc_get_text(d, S("t"), &t));
+  unsubscriber u = {NULL, (int*)calloc(1, sizeof(int))};
+  REQUIRE(u.other_calls != NULL);
+  weft_subscription* first = NULL;
+  REQUIRE_OK(weft_text_observe(t, free_other, &u, &first));
+  REQUIRE_OK(weft_text_observe(t, count_calls, u.other_calls, &u.other_sub));
+  CHECK_OK(weft_text_insert(t, 0, S("a")));
+  CHECK(u.other_sub == NULL && u.other_calls == NULL);
+  weft_subscription_free(first);
+  weft_text_free(t);
+  weft_doc_free(d);
+}
+
+/* An observer of the undo transaction frees the undo manager: undo() still
+ * finishes on its own reference (under ASan, anything else is a use after
+ * free). */
+static void free_undo_manager(void* user_data, const weft_event* e) {
+  (void)e;
+  weft_undo_manager** um = (weft_undo_manager**)user_data;
+  weft_undo_manager_free(*um);
+  *um = NULL;
+}
+
+static void test_free_undo_manager_from_observer(void) {
+  weft_doc* d = new_doc(1);
+  REQUIRE(d != NULL);
+  weft_text* t = NULL;
+  REQUIRE_OK(weft_doc_get_text(d, S("t"), &t));
+  weft_undo_manager* um = NULL;
+  REQUIRE_OK(weft_undo_manager_new(d, NULL, 0, 0, 0, NULL, NULL, &um));
+  CHECK_OK(weft_text_insert(t, 0, S("hello")));
+  weft_undo_manager* held = um; /* the call's handle; the observer frees it */
+  weft_subscription* sub = NULL;
+  REQUIRE_OK(weft_text_observe(t, free_undo_manager, &um, &sub));
+  bool done = false;
+  CHECK_OK(weft_undo_manager_undo(held, &done));
+  CHECK(done);
+  CHECK(um == NULL);
+  weft_bytes s = WEFT_BYTES_INIT;
+  CHECK_OK(weft_text_to_string(t, &s));
+  CHECK_BYTES(s, "");
+  weft_bytes_free(&s);
+  weft_subscription_free(sub);
+  weft_text_free(t);
+  weft_doc_free(d);
+}
+
 static int64_t fake_now = 0;
 static int64_t fake_clock(void* user_data) {
   (void)user_data;
@@ -486,6 +560,8 @@ int main(void) {
   RUN(test_text_events);
   RUN(test_typed_and_deep_events);
   RUN(test_unsubscribe_in_callback);
+  RUN(test_unsubscribe_other_in_callback);
+  RUN(test_free_undo_manager_from_observer);
   RUN(test_undo);
   return check_result();
 }

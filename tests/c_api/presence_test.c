@@ -177,6 +177,9 @@ static void test_refusals(void) {
   weft_presence* a = NULL;
   const uint64_t bad_opts[] = {WEFT_PRESENCE_TIMEOUT_MS, 0};
   const uint64_t unknown[] = {99, 1};
+  /* Refused, not an abort: the C++ constructor asserts it. */
+  const uint64_t top_clock[] = {WEFT_PRESENCE_START_CLOCK, UINT64_C(1) << 63};
+  CHECK_STATUS(weft_presence_new(1, top_clock, 1, &a), WEFT_ERR_INVALID_ARGUMENT);
   CHECK_STATUS(weft_presence_new(1, bad_opts, 1, &a), WEFT_ERR_INVALID_ARGUMENT);
   CHECK_STATUS(weft_presence_new(1, unknown, 1, &a), WEFT_ERR_INVALID_ARGUMENT);
   CHECK_STATUS(weft_presence_new(1, NULL, 1, &a), WEFT_ERR_NULL_ARGUMENT);

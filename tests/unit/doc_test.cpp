@@ -584,6 +584,40 @@ TEST_CASE("doc: unsubscribing stops callbacks; subscriptions may outlive the doc
   outliving.reset();
 }
 
+TEST_CASE("doc: an observer unsubscribed by an earlier one is not called in the same round") {
+  doc d(kA);
+  auto t = d.get_text("t");
+  weft::subscription second;
+  int first_calls = 0;
+  int second_calls = 0;
+  auto first = t.observe([&](const weft::text_event&) {
+    ++first_calls;
+    second.reset();  // its owner may free what the second one uses
+  });
+  second = t.observe([&](const weft::text_event&) { ++second_calls; });
+  int updates = 0;
+  weft::subscription later_update;
+  auto first_update = d.observe_updates([&](const doc_delta&, const origin&) {
+    ++updates;
+    later_update.reset();
+  });
+  later_update = d.observe_updates([&](const doc_delta&, const origin&) { ++updates; });
+  ok(t.insert(0, "x"));
+  CHECK(first_calls == 1);
+  CHECK(second_calls == 0);
+  CHECK(updates == 1);
+  // One subscribed during a round is not called until the next.
+  weft::subscription added;
+  int added_calls = 0;
+  auto adder = t.observe([&](const weft::text_event&) {
+    if (!added.active()) added = t.observe([&](const weft::text_event&) { ++added_calls; });
+  });
+  ok(t.insert(0, "y"));
+  CHECK(added_calls == 0);
+  ok(t.insert(0, "z"));
+  CHECK(added_calls == 1);
+}
+
 // ---------------------------------------------------------------------------
 // Replication
 // ---------------------------------------------------------------------------

@@ -705,6 +705,33 @@ TEST_CASE("undo: a revert the document has no room for reports the error") {
   CHECK(r.code() == errc::capacity_exceeded);
   CHECK(t.to_string().empty());
   CHECK_FALSE(a.in_transaction());
+  // Refused before anything changed: the step is still there.
+  CHECK(um.undo_depth() == 2);
+  CHECK(um.redo_depth() == 0);
+  require_sound(a);
+}
+
+TEST_CASE("undo: a step that would not fit changes nothing and stays") {
+  weft::doc_options opts;
+  opts.max_ops = 9;
+  doc a(kA, opts);
+  undo_manager um(a);
+  auto t = a.get_text("t");
+  auto c = a.get_counter("c");
+  a.transact([&] {
+    ok(t.insert(0, "efgh"));
+    ok(c.add(5));
+  });
+  const std::string before = a.to_json();
+  const auto version = a.version();
+  // Reverting needs 4 deletes and one add: 10 ops against a limit of 9.
+  const auto r = um.undo();
+  REQUIRE_FALSE(r);
+  CHECK(r.code() == errc::capacity_exceeded);
+  CHECK(a.to_json() == before);
+  CHECK(a.version() == version);
+  CHECK(um.undo_depth() == 1);
+  CHECK(um.redo_depth() == 0);
   require_sound(a);
 }
 

@@ -198,7 +198,9 @@ struct weft_presence {
 
 struct weft_undo_manager {
   weft::c::weak_box box;
-  std::unique_ptr<weft::undo_manager> um;
+  // Shared so that a call holds it: an observer run by undo() may free the
+  // handle before undo() returns.
+  std::shared_ptr<weft::undo_manager> um;
 };
 
 // weft_event wraps one C++ event for the length of a callback.

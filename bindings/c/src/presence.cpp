@@ -35,7 +35,14 @@ result<void> set_presence_option(presence_options& o, std::uint64_t key, std::ui
     case WEFT_PRESENCE_MAX_FIELD_BYTES: o.max_field_bytes = static_cast<std::size_t>(v); break;
     case WEFT_PRESENCE_MAX_CUSTOM_FIELDS: o.max_custom_fields = static_cast<std::size_t>(v); break;
     case WEFT_PRESENCE_MAX_CLIENTS: o.max_clients = static_cast<std::size_t>(v); break;
-    case WEFT_PRESENCE_START_CLOCK: o.start_clock = v; break;
+    case WEFT_PRESENCE_START_CLOCK:
+      // The C++ constructor asserts this (a caller's mistake there); from C
+      // it is an argument like any other.
+      if (v >= (std::uint64_t{1} << 63)) {
+        return make_error(errc::invalid_argument, "start_clock must be below 2^63");
+      }
+      o.start_clock = v;
+      break;
     default: return make_error(errc::invalid_argument, "unknown presence option");
   }
   return {};

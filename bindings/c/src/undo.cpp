@@ -22,7 +22,8 @@ weft_status with_undo(const weft_undo_manager* um, F&& body) noexcept {
   if (um == nullptr) return null_argument(box_hint(um), "undo manager");
   box_ptr box = um->box.lock();
   if (!box) return fail(nullptr, WEFT_ERR_DOC_FREED, "the undo manager's document was freed");
-  return guard(box.get(), [&]() -> weft_status { return body(box, *um->um); });
+  const std::shared_ptr<weft::undo_manager> keep = um->um;  // released after the box
+  return guard(box.get(), [&]() -> weft_status { return body(box, *keep); });
 }
 
 weft_status step(weft_undo_manager* um, bool* done, bool undo) noexcept {
@@ -80,7 +81,7 @@ weft_status weft_undo_manager_new(weft_doc* doc, const weft_origin* tracked, siz
     }
     auto h = std::make_unique<weft_undo_manager>();
     h->box = box;
-    h->um = std::make_unique<weft::undo_manager>(box->doc, std::move(o));
+    h->um = std::make_shared<weft::undo_manager>(box->doc, std::move(o));
     *out = h.release();
     return WEFT_OK;
   });

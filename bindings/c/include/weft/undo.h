@@ -37,7 +37,10 @@ WEFT_API weft_status weft_undo_manager_new(weft_doc* doc, const weft_origin* tra
 WEFT_API void weft_undo_manager_free(weft_undo_manager* um);
 /* weft_undo_manager_undo reverts the latest step as one transaction (origin
  * undo); *done is false when there was nothing to undo.
- * WEFT_ERR_INVALID_STATE inside a transaction. */
+ * WEFT_ERR_INVALID_STATE inside a transaction. A revert that could take the
+ * document past its op limit is refused (WEFT_ERR_CAPACITY_EXCEEDED) with
+ * nothing changed and the step kept; see weft::undo_manager::undo for the
+ * rarer limits that stop a revert part way. */
 WEFT_API weft_status weft_undo_manager_undo(weft_undo_manager* um, bool* done);
 WEFT_API weft_status weft_undo_manager_redo(weft_undo_manager* um, bool* done);
 WEFT_API weft_status weft_undo_manager_can_undo(const weft_undo_manager* um, bool* out);
