@@ -166,8 +166,8 @@ struct decode_columns {
 
 // columns_lease lends run() this thread's decode_columns, or a fresh set
 // when they are in use (nothing re-enters a decoder today). Columns grown
-// past what small deltas need are dropped on return, so that a thread does
-// not keep a large snapshot's.
+// past what a burst of typing needs (16 KiB) are dropped on return: a
+// thread keeps no more than that between deltas.
 class columns_lease {
  public:
   columns_lease() {
@@ -181,7 +181,7 @@ class columns_lease {
   ~columns_lease() {
     if (own_) return;
     busy_ = false;
-    if (cached_.held_bytes() > (std::size_t{256} << 10)) cached_ = decode_columns();
+    if (cached_.held_bytes() > (std::size_t{16} << 10)) cached_ = decode_columns();
   }
   columns_lease(const columns_lease&) = delete;
   columns_lease& operator=(const columns_lease&) = delete;

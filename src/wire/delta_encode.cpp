@@ -150,11 +150,11 @@ std::size_t delta_encoder::held_bytes() const noexcept {
 
 // encode_runs encodes with this thread's delta_encoder, or with a fresh one
 // if that one is busy (it is not re-entered today: nothing in build calls
-// out). One that grew past what small deltas need is dropped afterwards, so
-// that a thread does not keep a large snapshot's columns.
+// out). One that grew past what a burst of typing needs (16 KiB) is dropped
+// afterwards: a thread keeps no more than that between deltas.
 flatbuffers::Offset<wire::delta> encode_runs(flatbuffers::FlatBufferBuilder& b, const enc_delta& d,
                                              bool omit_deleted) {
-  constexpr std::size_t keep_bytes = std::size_t{256} << 10;
+  constexpr std::size_t keep_bytes = std::size_t{16} << 10;
   thread_local delta_encoder cached;
   thread_local bool busy = false;
   if (busy) {
