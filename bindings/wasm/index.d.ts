@@ -383,7 +383,8 @@ export interface PresenceChange {
 export class Presence extends Handle {
   constructor(self: number | bigint, options?: PresenceOptions);
   readonly self: bigint;
-  readonly clock: number;
+  /** A number, or a bigint past 2^53 (a start clock set that high). */
+  readonly clock: number | bigint;
   setField(name: PresenceField, value: string, now?: number): void;
   set(fields: Partial<Record<PresenceField, string>>, now?: number): void;
   /** value null erases the key. */

@@ -235,3 +235,59 @@ test('freeing a doc ends its subscriptions; handles report doc_freed', () => {
   assert.throws(() => t.insert(0, 'x'), { code: 'doc_freed' });
   t.free();
 });
+
+test('names are looked up as own properties, not inherited ones', () => {
+  const d = new W.Doc({ replica: 1 });
+  assert.throws(() => d.encodeSnapshot('toString'), { code: 'invalid_argument' });
+  assert.throws(() => new W.Doc({ hasOwnProperty: 1 }), { code: 'invalid_argument' });
+  assert.throws(() => d.setOption('compression', 'constructor'), { code: 'invalid_argument' });
+  assert.throws(() => new W.SyncSession({ side: 'toString' }), { code: 'invalid_argument' });
+  d.free();
+});
+
+test('ids past 2^53 must be bigints', () => {
+  assert.throws(() => new W.Doc({ replica: 12345678901234567891 }), { code: 'out_of_range' });
+  const d = new W.Doc({ replica: 12345678901234567891n });
+  assert.equal(d.replica, 12345678901234567891n);
+  d.free();
+});
+
+test('transact uses no callback id per call', () => {
+  const d = new W.Doc({ replica: 1 });
+  const t = d.getText('t');
+  const callbacks = W.stats().callbacks;
+  for (let i = 0; i < 1000; i++) d.transact(() => t.insert(0, 'x'));
+  assert.equal(W.stats().callbacks, callbacks);
+  // Nested bodies still run in order and return their values.
+  const r = d.transact(() => d.transact(() => 'inner') + '+outer');
+  assert.equal(r, 'inner+outer');
+  assert.equal(t.length, 1000);
+  d.free();
+});
+
+test('a handle made by a call whose observer throws is not leaked', () => {
+  const base = W.stats().heapUsedBytes;
+  const d = new W.Doc({ replica: 1 });
+  const m = d.getMap('m');
+  const sub = d.onUpdate(() => {
+    throw new Error('observer');
+  });
+  for (let i = 0; i < 200; i++) {
+    assert.throws(() => m.setText('k'), /observer/);
+  }
+  sub.free();
+  m.free();
+  d.free();
+  assert.ok(W.stats().heapUsedBytes - base < 1024, `heap ${base} -> ${W.stats().heapUsedBytes}`);
+});
+
+test('observing a freed Doc throws', () => {
+  const s = new W.SyncSession({ side: 'client' });
+  const d = new W.Doc({ replica: 1, id: 'kept-by-session' });
+  const t = d.getText('t');
+  s.addDoc(d);
+  d.free(); // the session keeps the C document alive
+  assert.throws(() => t.observe(() => {}), { code: 'doc_freed' });
+  assert.throws(() => d.onUpdate(() => {}), W.WeftError);
+  s.free();
+});

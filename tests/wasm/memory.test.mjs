@@ -126,6 +126,26 @@ test('an UndoManager keeps its Doc alive', async () => {
   um.free();
 });
 
+test('a sync session keeps the Docs it carries, and their observers, alive', async () => {
+  const s = new W.SyncSession({ side: 'client' });
+  await collect(() => false);
+  const before = W.stats().callbacks;
+  (() => {
+    const d = new W.Doc({ replica: 4, id: 'carried' });
+    d.onUpdate(() => {}); // e.g. persistence; the subscription is dropped
+    s.addDoc(d);
+  })();
+  assert.equal(W.stats().callbacks, before + 1);
+  await collect(() => false);
+  // Without the session's reference the Doc would be finalized here, and
+  // its observer with it, while the document still syncs.
+  assert.equal(W.stats().callbacks, before + 1);
+  s.removeDoc('carried');
+  await collect(() => W.stats().callbacks === before);
+  assert.equal(W.stats().callbacks, before);
+  s.free();
+});
+
 // collect runs the garbage collector and lets finalizers run, until done()
 // (at most 50 rounds).
 async function collect(done) {

@@ -90,3 +90,13 @@ test('bad presence input throws and changes nothing', () => {
   p.free();
   q.free();
 });
+
+test('set checks every field first: a bad one sets none', () => {
+  const p = new W.Presence(7);
+  assert.throws(() => p.set({ name: 'Ada', color: '#f0a\uD800' }, 0), { code: 'invalid_utf8' });
+  assert.equal(p.getField(7n, 'name'), ''); // never set
+  assert.equal(p.takeUpdates().length, 0);
+  // Field names are the table's own, not inherited ones.
+  assert.throws(() => p.setField('constructor', 'mallory', 0), { code: 'invalid_argument' });
+  p.free();
+});

@@ -142,3 +142,22 @@ test('concurrent typing converges', () => {
   assert.match(s, /two 👥/);
   for (const x of [...texts, ...docs]) x.free();
 });
+
+test('applyDelta the document has no room for changes nothing', () => {
+  const d = new W.Doc({ replica: 1, maxOps: 5 });
+  const t = d.getText('t');
+  t.insert(0, 'abc');
+  // Two inserts of 1 and 4 code points: 5 more ops against 2 left.
+  assert.throws(() => t.applyDelta([{ retain: 1 }, { insert: 'X' }, { retain: 1 }, { insert: 'YYYY' }]),
+    { code: 'capacity_exceeded' });
+  assert.equal(t.toString(), 'abc');
+  assert.equal(d.opCount, 3);
+  // Deletes count in code points: an emoji is one op, two UTF-16 units.
+  const e = new W.Doc({ replica: 2, maxOps: 4 });
+  const u = e.getText('t');
+  u.insert(0, '😀😀');
+  u.applyDelta([{ delete: 4 }]);
+  assert.equal(u.toString(), '');
+  d.free();
+  e.free();
+});

@@ -8,7 +8,8 @@
 import { readEvent, readEvents } from './events.js';
 import { OPS } from './ops.js';
 import {
-  Handle, M, T, ERR_INVALID_ARGUMENT, fail, outBool, outHandle, outString, register, unregister,
+  Handle, M, T, ERR_DOC_FREED, ERR_INVALID_ARGUMENT, fail, outBool, outHandle, outOwned,
+  outString, register, unregister,
 } from './runtime.js';
 
 const classes = {};
@@ -67,6 +68,11 @@ function deepAdapter(fn) {
  * by `owner`.
  */
 export function subscribe(owner, adapter, make) {
+  // A subscription ends with its owner: made after the owner was freed (the
+  // C document may live on in a sync session), it would never be released.
+  if (owner.freed) {
+    fail(ERR_DOC_FREED, `cannot subscribe: this ${owner.constructor.name} was freed`);
+  }
   const id = register(adapter);
   let ptr;
   try {
@@ -132,6 +138,6 @@ export class Container extends Handle {
   // _child makes a wrapper for a container handle that `fn(this, ...args,
   // out)` returns.
   _child(type, fn, ...args) {
-    return wrap(type, outHandle(fn, this._p, ...args), this.doc);
+    return wrap(type, outOwned(OPS[type].free, fn, this._p, ...args), this.doc);
   }
 }

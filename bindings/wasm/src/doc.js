@@ -10,7 +10,7 @@ import { originInfo, putEntries, readEntries } from './layout.js';
 import {
   Handle, M, T, ERR_INVALID_ARGUMENT, alloc, check, describe, fail, frame,
   outBool, outBytes, outCount, outHandle, outI32, outString, outU32, outU64, putBytes,
-  putString, readString, register, rethrow, setU64, strLen, u32, uint64, unregister,
+  onInit, putString, readString, register, rethrow, setU64, strLen, u32, uint64,
 } from './runtime.js';
 
 /**
@@ -49,7 +49,7 @@ export function optionEntries(table, options, known = []) {
   const out = [];
   for (const [k, v] of Object.entries(options)) {
     if (v === undefined || known.includes(k)) continue;
-    if (!(k in table)) {
+    if (!Object.hasOwn(table, k)) {
       fail(ERR_INVALID_ARGUMENT, `unknown option '${k}' (known: ${[...Object.keys(table), ...known].join(', ')})`);
     }
     out.push([table[k], optionValue(k, v)]);
@@ -75,7 +75,7 @@ export function optionPairs(table, options, known = []) {
 /** optionValue converts one option value to a uint64. */
 export function optionValue(name, v) {
   if (name === 'compression' && typeof v === 'string') {
-    if (!(v in COMPRESSION)) fail(ERR_INVALID_ARGUMENT, `compression must be 'none' or 'zstd'`);
+    if (!Object.hasOwn(COMPRESSION, v)) fail(ERR_INVALID_ARGUMENT, `compression must be 'none' or 'zstd'`);
     return BigInt(COMPRESSION[v]);
   }
   if (typeof v === 'boolean') return v ? 1n : 0n;
@@ -83,7 +83,7 @@ export function optionValue(name, v) {
 }
 
 function optionKey(name) {
-  if (!(name in DOC_OPTIONS)) {
+  if (!Object.hasOwn(DOC_OPTIONS, name)) {
     fail(ERR_INVALID_ARGUMENT, `unknown option '${name}' (known: ${Object.keys(DOC_OPTIONS).join(', ')})`);
   }
   return DOC_OPTIONS[name];
@@ -199,34 +199,23 @@ export class Doc extends Handle {
    */
   transact(fn, origin) {
     checkFn(fn, 'transact body');
-    let result;
-    let threw = false;
-    let error;
     // The body's error is caught here rather than kept for the outermost
     // call, so that it comes out of this transact even when it runs inside
     // a callback (an observer, an outer transaction's body).
-    const id = register(() => {
-      try {
-        result = fn();
-        return 0;
-      } catch (e) {
-        threw = true;
-        error = e;
-        return 1;
-      }
-    });
+    const body = { fn, result: undefined, threw: false, error: undefined };
+    bodies.push(body);
     try {
       return frame(() => {
         const [tag, tagLen] = putTag(origin);
-        const status = M._weft_doc_transact(this._p, T.transact, id, tag, tagLen);
+        const status = M._weft_doc_transact(this._p, T.transact, bodyId, tag, tagLen);
         // ERR_CALLBACK comes only with a body that threw (the trampoline
         // fails only then).
-        if (threw) rethrow(error);
+        if (body.threw) rethrow(body.error);
         check(status);
-        return result;
+        return body.result;
       });
     } finally {
-      unregister(id);
+      bodies.pop();
     }
   }
 
@@ -278,7 +267,7 @@ export class Doc extends Handle {
    * plus what merging needs.
    */
   encodeSnapshot(kind = 'full') {
-    if (!(kind in SNAPSHOT)) fail(ERR_INVALID_ARGUMENT, `snapshot kind must be 'full' or 'state'`);
+    if (!Object.hasOwn(SNAPSHOT, kind)) fail(ERR_INVALID_ARGUMENT, `snapshot kind must be 'full' or 'state'`);
     return outBytes(M._weft_doc_save, this._p, SNAPSHOT[kind]);
   }
 
@@ -358,6 +347,27 @@ export function messageKind(bytes) {
 export function deltaOpCount(bytes) {
   return frame(() => outCount(M._weft_delta_op_count, putBytes(bytes, 'delta'), bytes.length));
 }
+
+// bodies are the transact bodies running, innermost last. C calls a
+// transaction's body once, from inside weft_doc_transact, before any
+// nested transact can push its own: the body to run is always the last.
+// One callback id serves every transact (a fresh id per call would run out
+// of int32 ids in a long-lived process).
+const bodies = [];
+let bodyId = 0;
+onInit(() => {
+  bodyId = register(() => {
+    const body = bodies[bodies.length - 1];
+    try {
+      body.result = body.fn();
+      return 0;
+    } catch (e) {
+      body.threw = true;
+      body.error = e;
+      return 1;
+    }
+  });
+});
 
 // updateAdapter: see eventAdapter in container.js.
 function updateAdapter(fn) {

@@ -12,9 +12,9 @@ import { checkFn, subscribe } from './container.js';
 import { optionPairs } from './doc.js';
 import { ANCHOR_SIZE, putAnchor, readAnchor } from './layout.js';
 import {
-  Handle, M, T, ERR_INVALID_ARGUMENT, ERR_NOT_FOUND, alloc, bytesOut, check, describe, fail,
-  frame, outBytes, outCount, outHandle, outU32, outU64, putBytes, putString, strLen,
-  takeString, time, u32, u64, u64Of, uint64,
+  Handle, M, T, ERR_INVALID_ARGUMENT, ERR_NOT_FOUND, alloc, bytesOut, check, checkString,
+  describe, fail, frame, outBytes, outCount, outHandle, outU32, outU64, putBytes, putString,
+  strLen, takeString, time, u32, u64, u64Of, uint64,
 } from './runtime.js';
 
 /** Presence options (weft_presence_option), by their JS name. */
@@ -33,7 +33,7 @@ export const PRESENCE_FIELDS = { userId: 0, name: 1, color: 2, avatarUrl: 3 };
 const CHANGES = ['joined', 'updated', 'left'];
 
 function fieldOf(name) {
-  if (!(name in PRESENCE_FIELDS)) {
+  if (!Object.hasOwn(PRESENCE_FIELDS, name)) {
     fail(ERR_INVALID_ARGUMENT, `unknown presence field ${describe(name)} (known: ${Object.keys(PRESENCE_FIELDS).join(', ')})`);
   }
   return PRESENCE_FIELDS[name];
@@ -77,7 +77,8 @@ export class Presence extends Handle {
     const entries = Object.entries(fields);
     for (const [k, v] of entries) {
       fieldOf(k);
-      if (typeof v !== 'string') fail(ERR_INVALID_ARGUMENT, `presence field ${k} must be a string`);
+      // Every value checked before the first is set: all or nothing.
+      checkString(v, `presence field ${k}`);
     }
     for (const [k, v] of entries) this.setField(k, v, now);
   }

@@ -10,7 +10,7 @@
 import { checkFn } from './container.js';
 import { Doc, optionEntries, writePairs } from './doc.js';
 import { PRESENCE_OPTIONS } from './presence.js';
-import { ROLES, makeOptions, readPeer, roleOf, stateName } from './sync.js';
+import { ROLES, carriedBy, makeOptions, readPeer, roleOf, stateName } from './sync.js';
 import { takeValueList } from './layout.js';
 import {
   Handle, M, T, ERR_INVALID_ARGUMENT, ERR_NOT_FOUND, alloc, bytesOut, check, describe, fail,
@@ -139,6 +139,7 @@ export class SyncRelay extends Handle {
   host(doc, presence) {
     if (!(doc instanceof Doc)) fail(ERR_INVALID_ARGUMENT, `host takes a Doc, not ${describe(doc)}`);
     check(M._weft_sync_relay_host(this._p, doc._p, presence ? presence._p : 0));
+    carriedBy(this).set(doc.id, [doc, presence]);
   }
 
   /** docIds: the ids served, sorted. */
@@ -152,7 +153,7 @@ export class SyncRelay extends Handle {
 
   /** snapshot of a served document (for Doc.load); undefined if none. */
   docSnapshot(docId, kind = 'full') {
-    if (!(kind in SNAPSHOT)) fail(ERR_INVALID_ARGUMENT, `snapshot kind must be 'full' or 'state'`);
+    if (!Object.hasOwn(SNAPSHOT, kind)) fail(ERR_INVALID_ARGUMENT, `snapshot kind must be 'full' or 'state'`);
     return frame(() => {
       const id = putString(docId, 'doc id');
       const idLen = strLen;

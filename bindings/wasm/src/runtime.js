@@ -102,7 +102,9 @@ export const OK = 0;
 export const ERR_INVALID_ARGUMENT = 1;
 export const ERR_OUT_OF_RANGE = 2;
 export const ERR_INVALID_UTF8 = 3;
+export const ERR_CAPACITY_EXCEEDED = 5;
 export const ERR_NO_MEMORY = 65;
+export const ERR_DOC_FREED = 66;
 export const ERR_NOT_FOUND = 68;
 export const ERR_CALLBACK = 69;
 
@@ -196,6 +198,11 @@ onInit(() => {
  * table and returns its id, the user_data to give C.
  */
 export function register(fn) {
+  // An id travels to C as an int32 user_data. Ids are never reused (C may
+  // still hold one a moment after its wrapper let go), and the busiest
+  // caller, transact, keeps one id for good: running out takes 2^31
+  // subscriptions, sessions and the like in one process.
+  if (nextId > 0x7fffffff) fail(ERR_NO_MEMORY, 'out of callback ids for this process');
   const id = nextId++;
   table.set(id, fn);
   return id;
@@ -452,7 +459,11 @@ export function int64(v, what) {
 
 function bigintOf(v, what) {
   if (typeof v === 'bigint') return v;
-  if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
+  // A number past 2^53 has already lost its low bits: refused, not rounded.
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+  if (typeof v === 'number' && Number.isInteger(v)) {
+    return fail(ERR_OUT_OF_RANGE, `${what} ${v} is past 2^53: pass a bigint`);
+  }
   return fail(ERR_INVALID_ARGUMENT, `${what} must be an integer or a bigint, not ${describe(v)}`);
 }
 
@@ -628,10 +639,36 @@ export function frame(fn) {
 
 // Calls of C functions whose last parameter is an output: fn(...args, out)
 // is checked and the output read (and freed, for owned outputs).
+// The output is read before check(): a call that succeeded may still
+// throw an observer's error, and reading takes ownership (a weft_bytes is
+// copied and freed) so that nothing leaks then.
 function outCall(read, fn, args) {
   const out = scratch();
-  check(fn(...args, out));
-  return read(out);
+  const status = fn(...args, out);
+  let value;
+  try {
+    if (status === OK) value = read(out);
+  } finally {
+    check(status);
+  }
+  return value;
+}
+
+/**
+ * outOwned: a handle output, freed with `free` if the call succeeded but
+ * throws anyway (an observer of its commit threw).
+ */
+export function outOwned(free, fn, ...args) {
+  const out = scratch();
+  const status = fn(...args, out);
+  const p = status === OK ? M.HEAPU32[out >>> 2] : 0;
+  try {
+    check(status);
+  } catch (e) {
+    if (p !== 0) free(p);
+    throw e;
+  }
+  return p;
 }
 const readBool = (p) => M.HEAPU8[p] !== 0;
 const readU64Number = (p) => numberOf(u64(p));

@@ -112,8 +112,9 @@ export function readPeer(peer) {
  */
 export function makeOptions(side, options, owner) {
   const { credentials, replicas, authorize, resolve, durable, ...rest } = options;
+  const carried = carriedBy(owner);
   const entries = optionEntries(SYNC_OPTIONS, rest);
-  if (!(side in SIDES)) fail(ERR_INVALID_ARGUMENT, `side must be 'client' or 'server', not ${describe(side)}`);
+  if (!Object.hasOwn(SIDES, side)) fail(ERR_INVALID_ARGUMENT, `side must be 'client' or 'server', not ${describe(side)}`);
   const o = outHandle(M._weft_sync_options_new, SIDES[side]);
   try {
     for (const [k, v] of entries) check(M._weft_sync_options_set(o, k, v));
@@ -140,8 +141,10 @@ export function makeOptions(side, options, owner) {
         const r = resolve(readString(docId, len >>> 0));
         if (r === null || r === undefined) return;
         const doc = r instanceof Doc ? r : r.doc;
+        const presence = r instanceof Doc ? null : r.presence;
         M.HEAPU32[docOut >>> 2] = doc._p;
-        if (!(r instanceof Doc) && r.presence) M.HEAPU32[presenceOut >>> 2] = r.presence._p;
+        if (presence) M.HEAPU32[presenceOut >>> 2] = presence._p;
+        carried.set(readString(docId, len >>> 0), [doc, presence]);
       }));
       check(M._weft_sync_options_set_resolve(o, T.resolve, id));
     }
@@ -249,11 +252,13 @@ export class SyncSession extends Handle {
    */
   addDoc(doc, presence) {
     check(M._weft_sync_session_add_doc(this._p, docPtr(doc), presence ? presence._p : 0));
+    carriedBy(this).set(doc.id, [doc, presence]);
   }
 
   /** removeDoc stops syncing a document (the peer is told); an unknown id is ignored. */
   removeDoc(docId) {
     frame(() => check(M._weft_sync_session_remove_doc(this._p, putString(docId, 'doc id'), strLen)));
+    carriedBy(this).delete(docId);
   }
 
   /** start asks for the first connection (client). */
@@ -326,6 +331,18 @@ export class SyncSession extends Handle {
 function errorInfo(status, msg, len, fromPeer) {
   const message = readString(msg, len >>> 0);
   return { status, code: readCString(M._weft_status_str(status)), message, fromPeer: fromPeer !== 0 };
+}
+
+/**
+ * carriedBy: the Doc and Presence wrappers a session or relay carries, by
+ * document id. C keeps what it carries alive; so must JS, or a Doc dropped
+ * by the application would be finalized, ending its subscriptions
+ * (onUpdate, observers) while its document still syncs. A separate object,
+ * so that the hooks that fill it do not hold the session itself.
+ */
+export function carriedBy(owner) {
+  if (owner._carried === undefined) owner._carried = new Map();
+  return owner._carried;
 }
 
 function docPtr(doc) {

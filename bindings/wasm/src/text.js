@@ -9,8 +9,8 @@
 import { Container, defineContainer } from './container.js';
 import { ANCHOR_SIZE, putAnchor, readAnchor, sideOf } from './layout.js';
 import {
-  M, ERR_INVALID_ARGUMENT, alloc, check, checkString, describe, fail, frame, index, outString,
-  outU32, putString, scratchString, strLen,
+  M, ERR_CAPACITY_EXCEEDED, ERR_INVALID_ARGUMENT, alloc, check, checkString, describe, fail, frame,
+  index, outString, outU32, putString, scratchString, strLen,
 } from './runtime.js';
 
 export class Text extends Container {
@@ -105,14 +105,19 @@ export class Text extends Container {
     if (!Array.isArray(delta)) fail(ERR_INVALID_ARGUMENT, 'a delta must be an array of ops');
     const ops = [];
     let orig = 0;
+    let cp = 0; // code point position of orig
+    let need = 0; // ops the delta makes: code points inserted and deleted
     for (const op of delta) {
       if (op === null || typeof op !== 'object') fail(ERR_INVALID_ARGUMENT, `a delta op must be an object, not ${describe(op)}`);
+      let deleting = false;
       if (typeof op.insert === 'string') {
         checkString(op.insert, 'insert');
         ops.push([INSERT, op.insert]);
+        need += codePoints(op.insert);
       } else if (op.delete !== undefined) {
         orig += index(op.delete, 'delete');
         ops.push([DELETE, op.delete]);
+        deleting = true;
       } else if (op.retain !== undefined) {
         orig += index(op.retain, 'retain');
         ops.push([RETAIN, op.retain]);
@@ -120,7 +125,17 @@ export class Text extends Container {
         fail(ERR_INVALID_ARGUMENT, `a delta op is {retain}, {insert: string} or {delete}, not ${describe(op)}`);
       }
       // Every boundary must be a position of the text as it is now.
-      this.toCodePoint(orig);
+      const next = this.toCodePoint(orig);
+      if (deleting) need += next - cp;
+      cp = next;
+    }
+    // All or nothing: a delta the document has no room for is refused
+    // before its first op, not part way.
+    const max = this.doc.getOption('maxOps');
+    const have = this.doc.opCount;
+    if (typeof max === 'number' && typeof have === 'number' && need > max - Math.min(have, max)) {
+      fail(ERR_CAPACITY_EXCEEDED,
+        `document holds ${have} ops; the delta's ${need} more exceed its limit of ${max}`);
     }
     this.doc.transact(() => {
       let pos = 0;
@@ -136,6 +151,16 @@ export class Text extends Container {
       }
     });
   }
+}
+
+// codePoints counts the code points of a well-formed string.
+function codePoints(s) {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
+  return n;
 }
 
 const RETAIN = 0;
