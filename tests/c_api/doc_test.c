@@ -336,6 +336,8 @@ static void test_sync_by_version(void) {
   /* Refusals. */
   const weft_version_entry twice[] = {{1, 1}, {1, 2}};
   CHECK_STATUS(weft_version_encode(twice, 2, &enc), WEFT_ERR_INVALID_ARGUMENT);
+  const weft_version_entry twice_first_zero[] = {{5, 0}, {5, 3}};
+  CHECK_STATUS(weft_version_encode(twice_first_zero, 2, &enc), WEFT_ERR_INVALID_ARGUMENT);
   CHECK(enc.data == NULL);
   CHECK_STATUS(weft_version_encode(NULL, 1, &enc), WEFT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(weft_version_decode(va.data, va.len - 1, NULL, 0, &n), WEFT_ERR_MALFORMED);

@@ -18,6 +18,8 @@ constexpr int core_version_number = WEFT_VERSION_NUMBER;
 #undef WEFT_VERSION_PATCH
 #undef WEFT_VERSION_NUMBER
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -274,11 +276,17 @@ weft_status weft_version_encode(const weft_version_entry* entries, size_t n, wef
   if (entries == nullptr && n > 0) return null_argument(nullptr, "entries");
   if (out == nullptr) return null_argument(nullptr, "out");
   return guard(nullptr, [&]() -> weft_status {
+    // A replica listed twice is refused even when one count is 0 (which
+    // version_vector cannot tell from absent).
+    std::vector<std::uint64_t> seen(n);
+    for (size_t i = 0; i < n; ++i) seen[i] = entries[i].replica;
+    std::sort(seen.begin(), seen.end());
+    if (std::adjacent_find(seen.begin(), seen.end()) != seen.end()) {
+      return fail(nullptr, WEFT_ERR_INVALID_ARGUMENT, "a replica appears twice");
+    }
     weft::version_vector v;
     for (size_t i = 0; i < n; ++i) {
-      const auto r = static_cast<weft::replica_id>(entries[i].replica);
-      if (v.get(r) != 0) return fail(nullptr, WEFT_ERR_INVALID_ARGUMENT, "a replica appears twice");
-      v.set_count(r, entries[i].count);
+      v.set_count(static_cast<weft::replica_id>(entries[i].replica), entries[i].count);
     }
     return bytes_out(nullptr, weft::encode_version(v), out);
   });

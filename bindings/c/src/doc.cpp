@@ -7,6 +7,7 @@
 // weft_doc: creation, options, transactions, replication and snapshots.
 
 #include <limits>
+#include <memory>
 #include <span>
 #include <utility>
 #include <vector>
@@ -341,7 +342,7 @@ weft_status weft_doc_observe_updates(weft_doc* doc, weft_update_fn fn, void* use
     return null_argument(doc ? doc->box.get() : nullptr, "fn or out");
   }
   return with_doc(doc, [&](const box_ptr& box) -> weft_status {
-    auto* s = new weft_subscription{};
+    auto s = std::make_unique<weft_subscription>();  // freed if observe_updates throws
     weak_box weak = box;
     s->sub = box->doc.observe_updates([weak, fn, user_data](const weft::doc_delta& delta,
                                                             const weft::origin& o) noexcept {
@@ -355,7 +356,7 @@ weft_status weft_doc_observe_updates(weft_doc* doc, weft_update_fn fn, void* use
         fail(b.get(), WEFT_ERR_NO_MEMORY, "an update could not be encoded for its observer");
       }
     });
-    *out = s;
+    *out = s.release();
     return WEFT_OK;
   });
 }
