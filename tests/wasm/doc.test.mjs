@@ -242,6 +242,7 @@ test('names are looked up as own properties, not inherited ones', () => {
   assert.throws(() => new W.Doc({ hasOwnProperty: 1 }), { code: 'invalid_argument' });
   assert.throws(() => d.setOption('compression', 'constructor'), { code: 'invalid_argument' });
   assert.throws(() => new W.SyncSession({ side: 'toString' }), { code: 'invalid_argument' });
+  assert.throws(() => W.Doc.load(d.encodeSnapshot(), null), { code: 'invalid_argument' });
   d.free();
 });
 

@@ -123,6 +123,9 @@ export class Doc extends Handle {
    * given; other options as for new Doc.
    */
   static load(snapshot, options = {}) {
+    if (options === null || typeof options !== 'object') {
+      fail(ERR_INVALID_ARGUMENT, `Doc.load options must be an object, not ${describe(options)}`);
+    }
     const { replica, id, ...rest } = options;
     return new Doc(new Adopted(frame(() => {
       const data = putBytes(snapshot, 'snapshot');
