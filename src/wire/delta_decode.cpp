@@ -25,6 +25,7 @@
 #include "wire/column.hpp"
 #include "wire/delta_codec.hpp"
 #include "wire/deleted_set.hpp"
+#include "wire/reused.hpp"
 
 namespace weft::internal {
 namespace {
@@ -137,9 +138,8 @@ class ref_reader {
   std::size_t si_ = 0;
 };
 
-// decode_columns are the integer columns of the delta run() is reading.
-// Like the encoder's, one set per thread is reused (cleared, capacity
-// kept), so that decoding a keystroke allocates nothing for them once warm.
+// decode_columns are the integer columns of the delta run() is reading,
+// one set per thread reused (wire/reused.hpp).
 struct decode_columns {
   u64s kinds, targets, replica_of, seqs, lengths, origin_codes, origin_seqs, delete_codes,
       delete_seqs, key_of, lamports, pred_counts, pred_codes, pred_seqs, amounts;
@@ -157,44 +157,12 @@ struct decode_columns {
     each([](u64s& c) { c.clear(); });
     backward.clear();
   }
-  std::size_t held_bytes() {
+  std::size_t held_bytes() {  // for reused<>
     std::size_t n = backward.capacity() / 8;
     each([&](u64s& c) { n += c.capacity() * sizeof(std::uint64_t); });
     return n;
   }
 };
-
-// columns_lease lends run() this thread's decode_columns, or a fresh set
-// when they are in use (nothing re-enters a decoder today). Columns grown
-// past what a burst of typing needs (16 KiB) are dropped on return: a
-// thread keeps no more than that between deltas.
-class columns_lease {
- public:
-  columns_lease() {
-    if (busy_) {
-      own_.emplace();
-      return;
-    }
-    busy_ = true;
-    cached_.clear();
-  }
-  ~columns_lease() {
-    if (own_) return;
-    busy_ = false;
-    if (cached_.held_bytes() > (std::size_t{16} << 10)) cached_ = decode_columns();
-  }
-  columns_lease(const columns_lease&) = delete;
-  columns_lease& operator=(const columns_lease&) = delete;
-
-  decode_columns& get() { return own_ ? *own_ : cached_; }
-
- private:
-  static thread_local decode_columns cached_;
-  static thread_local bool busy_;
-  std::optional<decode_columns> own_;
-};
-thread_local decode_columns columns_lease::cached_;
-thread_local bool columns_lease::busy_ = false;
 
 class delta_decoder {
  public:
@@ -354,8 +322,9 @@ result<doc_delta> delta_decoder::run() {
   WEFT_TRY(read_containers());
   WEFT_TRY(read_keys());
 
-  columns_lease lease;
+  reused<decode_columns> lease;
   decode_columns& cols = lease.get();
+  cols.clear();
   u64s& kinds = cols.kinds;
   u64s& targets = cols.targets;
   u64s& replica_of = cols.replica_of;

@@ -9,6 +9,7 @@
 // not depend on how the others interleave.
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -20,21 +21,27 @@
 #include "wire/column.hpp"
 #include "wire/delta_codec.hpp"
 #include "wire/deleted_set.hpp"
+#include "wire/reused.hpp"
 
 namespace weft::internal {
 namespace {
 
-// delta_encoder is reusable: start() clears it for the next delta and
-// keeps its columns' capacity, so that a thread encoding one keystroke after
-// another (every update observer) allocates nothing for them once warm.
+// delta_encoder is reusable (wire/reused.hpp): start() clears it for the
+// next delta and keeps its columns' capacity.
 class delta_encoder {
  public:
   void start(const enc_delta& d);
   flatbuffers::Offset<wire::delta> build(flatbuffers::FlatBufferBuilder& b, bool omit_deleted);
   // held_bytes is what the columns keep allocated between deltas.
-  std::size_t held_bytes() const noexcept;
+  std::size_t held_bytes() noexcept;
 
  private:
+  std::array<std::vector<std::uint64_t>*, 18> u64_columns() noexcept {
+    return {&replicas_, &expected_, &kinds_, &targets_, &replica_of_, &seqs_,
+            &lengths_, &origin_replicas_, &origin_seqs_, &delete_replicas_,
+            &delete_seqs_, &value_kinds_, &key_of_, &lamports_, &pred_counts_,
+            &pred_replicas_, &pred_seqs_, &amounts_};
+  }
   void collect_replicas();
   std::uint64_t index_of(replica_id r) const {
     // Nearly every delta names one replica, or a few: a scan beats a
@@ -114,18 +121,11 @@ class delta_encoder {
 
 void delta_encoder::start(const enc_delta& d) {
   d_ = &d;
-  for (auto* column : {&replicas_, &expected_, &kinds_, &targets_, &replica_of_, &seqs_, &lengths_,
-                       &origin_replicas_, &origin_seqs_, &delete_replicas_, &delete_seqs_,
-                       &value_kinds_, &key_of_, &lamports_, &pred_counts_, &pred_replicas_,
-                       &pred_seqs_, &amounts_}) {
-    column->clear();
-  }
+  for (auto* column : u64_columns()) column->clear();
   delete_backward_.clear();
   text_.clear();
   text_bytes_ = 0;
-  value_data_.clear();
-  containers_.clear();
-  keys_.clear();
+  for (byte_writer* w : {&value_data_, &containers_, &keys_, &scratch_}) w->clear();
   key_index_.clear();
   key_names_.clear();
   last_lamport_ = 0;
@@ -134,43 +134,24 @@ void delta_encoder::start(const enc_delta& d) {
   collect_replicas();
 }
 
-std::size_t delta_encoder::held_bytes() const noexcept {
-  std::size_t n = 0;
-  for (const auto* column : {&replicas_, &expected_, &kinds_, &targets_, &replica_of_, &seqs_,
-                             &lengths_, &origin_replicas_, &origin_seqs_, &delete_replicas_,
-                             &delete_seqs_, &value_kinds_, &key_of_, &lamports_, &pred_counts_,
-                             &pred_replicas_, &pred_seqs_, &amounts_}) {
+std::size_t delta_encoder::held_bytes() noexcept {
+  std::size_t n = delete_backward_.capacity() / 8 +
+                  (text_.capacity() + key_names_.capacity()) * sizeof(std::string_view);
+  for (const auto* column : u64_columns()) {
     n += column->capacity() * sizeof(std::uint64_t);
   }
-  n += text_.capacity() * sizeof(std::string_view) + key_names_.capacity() * sizeof(std::string_view);
-  n += value_data_.bytes().capacity() + containers_.bytes().capacity() + keys_.bytes().capacity() +
-       scratch_.bytes().capacity();
-  return n + delete_backward_.capacity() / 8;
+  for (const byte_writer* w : {&value_data_, &containers_, &keys_, &scratch_}) {
+    n += w->bytes().capacity();
+  }
+  return n;
 }
 
-// encode_runs encodes with this thread's delta_encoder, or with a fresh one
-// if that one is busy (it is not re-entered today: nothing in build calls
-// out). One that grew past what a burst of typing needs (16 KiB) is dropped
-// afterwards: a thread keeps no more than that between deltas.
+// encode_runs encodes with this thread's delta_encoder (wire/reused.hpp).
 flatbuffers::Offset<wire::delta> encode_runs(flatbuffers::FlatBufferBuilder& b, const enc_delta& d,
                                              bool omit_deleted) {
-  constexpr std::size_t keep_bytes = std::size_t{16} << 10;
-  thread_local delta_encoder cached;
-  thread_local bool busy = false;
-  if (busy) {
-    delta_encoder fresh;
-    fresh.start(d);
-    return fresh.build(b, omit_deleted);
-  }
-  busy = true;
-  struct release {
-    ~release() {
-      busy = false;
-      if (cached.held_bytes() > keep_bytes) cached = delta_encoder();
-    }
-  } on_exit;
-  cached.start(d);
-  return cached.build(b, omit_deleted);
+  reused<delta_encoder> encoder;
+  encoder.get().start(d);
+  return encoder.get().build(b, omit_deleted);
 }
 
 void delta_encoder::collect_replicas() {
