@@ -29,6 +29,8 @@ export function statusName(status: number): string;
 export function stats(): {
   handles: number;
   callbacks: number;
+  /** Callback ids issued so far (int32 ids, never reused). */
+  callbackIds: number;
   wasmMemoryBytes: number;
   heapUsedBytes: number;
 };

@@ -622,6 +622,8 @@ export function stats() {
   return {
     handles: live,
     callbacks: table.size,
+    // Ids ever issued: each is an int32 user_data, never reused.
+    callbackIds: nextId - 1,
     wasmMemoryBytes: loaded ? M.HEAPU8.length : 0,
     heapUsedBytes: loaded ? M._weft_wasm_heap_used() >>> 0 : 0,
   };
