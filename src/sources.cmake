@@ -30,6 +30,7 @@ set(WEFT_SOURCES
   src/internal/id_map.cpp
   src/internal/op_log.cpp
   src/internal/sequence.cpp
+  src/internal/sequence_rebuild.cpp
   src/internal/sequence_tree.cpp
   src/internal/utf8.cpp
   src/wire/column.cpp

@@ -391,9 +391,13 @@ void text_impl::integrate_insert(const text_insert_run& run, std::vector<text_ch
   const auto off = static_cast<std::uint32_t>(content_.size());
   ids_.append(run.id.replica, run.id.seq, len);
   content_.append(run.content);
-  const seq_change c = seq_.integrate(lv, len, width, origin_left, origin_right, out != nullptr);
   log_.add_insert(lv, len, origin_left, origin_right, off,
                   static_cast<std::uint32_t>(run.content.size()));
+  if (tree_deferred_) {
+    WEFT_ASSERT(out == nullptr, "an event asked of a deferred insert");
+    return;
+  }
+  const seq_change c = seq_.integrate(lv, len, width, origin_left, origin_right, out != nullptr);
   if (out == nullptr) return;
   out->push_back(text_change{text_change::kind::insert, c.pos, c.len, c.width_pos,
                              c.width, run.content});
@@ -418,6 +422,10 @@ void text_impl::integrate_delete(const text_delete_run& run, std::vector<text_ch
       op += s.end - s.begin;
     }
   }
+  if (tree_deferred_) {
+    WEFT_ASSERT(out == nullptr, "an event asked of a deferred delete");
+    return;
+  }
   if (out == nullptr) {
     for (const lv_span& s : targets) seq_.erase_lvs(s.begin, s.end, nullptr);
     return;
@@ -427,6 +435,34 @@ void text_impl::integrate_delete(const text_delete_run& run, std::vector<text_ch
   for (const seq_change& c : erased) {
     out->push_back(text_change{text_change::kind::erase, c.pos, c.len, c.width_pos,
                                c.width, {}});
+  }
+}
+
+void text_impl::defer_tree() {
+  WEFT_ASSERT(seq_.raw_size() == 0 && !tree_deferred_, "deferring the tree of a text in use");
+  tree_deferred_ = true;
+}
+
+void text_impl::build_tree() {
+  WEFT_ASSERT(tree_deferred_, "no deferred tree to build");
+  tree_deferred_ = false;
+  if (seq_.rebuild(log_)) return;
+  // Run by run, inserts and deletes interleaved in lv order: the order
+  // they were recorded in, as integrating them then would have gone.
+  const std::vector<insert_entry>& ins = log_.inserts();
+  const std::vector<delete_entry>& del = log_.deletes();
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < ins.size() || j < del.size()) {
+    if (j == del.size() || (i < ins.size() && ins[i].lv < del[j].lv)) {
+      const insert_entry& e = ins[i++];
+      seq_.integrate(e.lv, e.len, width_hook(this, e.lv, e.len), e.origin_left, e.origin_right,
+                     false);
+    } else {
+      const delete_entry& d = del[j++];
+      const lv_t lo = d.backward ? d.target - (d.len - 1) : d.target;
+      seq_.erase_lvs(lo, lo + d.len, nullptr);
+    }
   }
 }
 

@@ -96,6 +96,14 @@ class text_impl {
   // `out` (null: nobody asks, and positions are not worked out).
   void integrate_insert(const text_insert_run& run, std::vector<text_change>* out);
   void integrate_delete(const text_delete_run& run, std::vector<text_change>* out);
+  // defer_tree has integrate_insert and integrate_delete, called without
+  // `out`, record their runs (ids, log, content) and leave the tree to
+  // build_tree, which places them all at once (sequence::rebuild): for an
+  // empty text receiving many runs nobody watches, as a snapshot or a
+  // peer's whole history brings.
+  void defer_tree();
+  void build_tree();
+  bool tree_deferred() const noexcept { return tree_deferred_; }
   // append_runs appends, in lv order, the runs holding ops [begin, end) of
   // `replica` that this text has.
   void append_runs(replica_id replica, seq_t begin, seq_t end,
@@ -167,6 +175,7 @@ class text_impl {
   pending_map pending_;
   std::uint64_t pending_ops_ = 0;
   std::vector<lv_span> scratch_;  // reused by erase() to avoid allocating
+  bool tree_deferred_ = false;
 
   friend class apply_planner;
 };

@@ -209,6 +209,18 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
   for (const auto& nc : planner.containers()) {
     new_container(nc.type, nc.how, nc.name, nc.creator, nc.parent);
   }
+  // An empty text nobody observes that this plan fills (a snapshot, a
+  // peer's whole history) gets its tree built once, after the plan.
+  std::vector<text_impl*> deferred;
+  for (const doc_planner::planned_op& p : planner.plan()) {
+    container_state& st = *containers_[p.container];
+    if (st.type != container_type::text || st.seq->tree_deferred() ||
+        st.seq->seq().raw_size() != 0 || observed(p.container)) {
+      continue;
+    }
+    st.seq->defer_tree();
+    deferred.push_back(st.seq.get());
+  }
   std::vector<text_change> changes;
   for (const doc_planner::planned_op& p : planner.plan()) {
     const std::uint32_t c = p.container;
@@ -266,6 +278,7 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
     }
     record(c, start.replica, start.seq, n, local);
   }
+  for (text_impl* t : deferred) t->build_tree();
   commit();
   return {};
 }

@@ -43,10 +43,6 @@ std::uint64_t op_size(const doc_op& op) noexcept {
       op.op);
 }
 
-op_id op_start(const doc_op& op) noexcept {
-  return std::visit([](const auto& o) { return o.id; }, op.op);
-}
-
 std::uint32_t doc_impl::table_slot(
     std::uint32_t c, doc_delta& out,
     absl::flat_hash_map<std::uint32_t, std::uint32_t>& table) const {

@@ -12,6 +12,8 @@
 
 #include <cstdint>
 #include <iterator>
+#include <utility>
+#include <vector>
 
 #include "absl/container/btree_map.h"
 #include "weft/assert.hpp"
@@ -49,6 +51,15 @@ class lv_index {
     auto last = std::prev(map_.end());
     tail_key_ = last->first;
     tail_ = last->second;
+  }
+
+  // assign_sorted replaces the index with `entries`, ascending by lv, each
+  // leaf differing from the one before.
+  void assign_sorted(const std::vector<std::pair<lv_t, leaf_node*>>& entries) {
+    map_.clear();
+    for (const auto& [lv, leaf] : entries) map_.emplace_hint(map_.end(), lv, leaf);
+    tail_key_ = entries.empty() ? 0 : entries.back().first;
+    tail_ = entries.empty() ? nullptr : entries.back().second;
   }
 
   std::size_t size() const noexcept { return map_.size(); }

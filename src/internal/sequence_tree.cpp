@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <span>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -62,16 +63,124 @@ void sequence::clear() {
 
 void sequence::copy_from(const sequence& other) {
   other.flush();
-  clear();
-  auto* leaf = new leaf_node();
-  root_ = leaf;
-  first_leaf_ = last_leaf_ = leaf;
-  leaves_ = 1;
+  std::vector<seq_item> items;
+  items.reserve(other.items_);
   other.for_each([&](const seq_item& it) {
-    max_end_ = std::max(max_end_, it.end());
-    insert_item(last_leaf_, last_leaf_->count, it);
+    items.push_back(it);
     return true;
   });
+  assign(items);
+}
+
+namespace {
+
+// Bulk-built nodes are filled to three quarters: edits that follow a load
+// then rarely split at once.
+constexpr std::uint32_t leaf_fill = leaf_capacity * 3 / 4;
+constexpr std::uint32_t inner_fill = inner_capacity * 3 / 4;
+
+// adopt points child `i` of `parent` back at its parent and slot.
+void adopt(inner_node* parent, std::uint32_t i) {
+  if (parent->leaf_children) {
+    auto* c = static_cast<leaf_node*>(parent->child[i]);
+    c->parent = parent;
+    c->slot = i;
+  } else {
+    auto* c = static_cast<inner_node*>(parent->child[i]);
+    c->parent = parent;
+    c->slot = i;
+  }
+}
+
+// sort_by_lv sorts index entries by lv: a radix sort, 11 bits a pass, as
+// a document's items come in document order, far from lv order, and there
+// are tens of thousands of them.
+void sort_by_lv(std::vector<std::pair<lv_t, leaf_node*>>& v) {
+  if (v.size() < 256) {
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    return;
+  }
+  lv_t top = 0;
+  for (const auto& e : v) top = std::max(top, e.first);
+  std::vector<std::pair<lv_t, leaf_node*>> tmp(v.size());
+  for (unsigned shift = 0; shift < 32 && (top >> shift) != 0; shift += 11) {
+    std::size_t count[2049] = {};
+    for (const auto& e : v) ++count[((e.first >> shift) & 2047) + 1];
+    for (std::size_t d = 1; d < 2049; ++d) count[d] += count[d - 1];
+    for (const auto& e : v) tmp[count[(e.first >> shift) & 2047]++] = e;
+    v.swap(tmp);
+  }
+}
+
+}  // namespace
+
+void sequence::assign(std::span<const seq_item> items) {
+  clear();
+  // Leaves first, chained, with their metrics; then each level of inner
+  // nodes over the one below until one node is left: the root.
+  std::vector<void*> level;
+  std::vector<seq_metrics> metrics;
+  std::vector<std::pair<lv_t, leaf_node*>> index;
+  index.reserve(items.size());
+  leaf_node* prev = nullptr;
+  std::size_t i = 0;
+  do {
+    auto* leaf = new leaf_node();
+    ++leaves_;
+    leaf->prev = prev;
+    if (prev != nullptr) {
+      prev->next = leaf;
+    } else {
+      first_leaf_ = leaf;
+    }
+    seq_metrics m;
+    for (; leaf->count < leaf_fill && i < items.size(); ++i) {
+      const seq_item& it = items[i];
+      WEFT_ASSERT(it.len() > 0 && (!it.deleted() || it.width == 0), "bad item to assign");
+      leaf->items[leaf->count++] = it;
+      add(m, it);
+      index.emplace_back(it.lv, leaf);
+      max_end_ = std::max(max_end_, it.end());
+    }
+    items_ += leaf->count;
+    add(total_, m);
+    level.push_back(leaf);
+    metrics.push_back(m);
+    prev = leaf;
+  } while (i < items.size());
+  last_leaf_ = prev;
+  for (bool leaf_children = true; level.size() > 1; leaf_children = false) {
+    std::vector<void*> up;
+    std::vector<seq_metrics> up_metrics;
+    for (std::size_t k = 0; k < level.size();) {
+      auto* node = new inner_node();
+      ++inners_;
+      node->leaf_children = leaf_children;
+      seq_metrics m;
+      for (; node->count < inner_fill && k < level.size(); ++k) {
+        node->child[node->count] = level[k];
+        node->m[node->count] = metrics[k];
+        adopt(node, node->count);
+        add(m, metrics[k]);
+        ++node->count;
+      }
+      up.push_back(node);
+      up_metrics.push_back(m);
+    }
+    level.swap(up);
+    metrics.swap(up_metrics);
+    ++height_;
+  }
+  root_ = level.front();
+  // One index entry where the leaf changes, in lv order.
+  sort_by_lv(index);
+  std::size_t kept = 0;
+  for (const auto& e : index) {
+    if (kept > 0 && index[kept - 1].second == e.second) continue;
+    index[kept++] = e;
+  }
+  index.resize(kept);
+  index_->assign_sorted(index);
 }
 
 // ---------------------------------------------------------------------------
@@ -107,23 +216,6 @@ void sequence::bump(leaf_node* leaf, std::int64_t dvis, std::int64_t dwidth,
   total_.width += w;
   total_.raw += r;
 }
-
-namespace {
-
-// adopt points child `i` of `parent` back at its parent and slot.
-void adopt(inner_node* parent, std::uint32_t i) {
-  if (parent->leaf_children) {
-    auto* c = static_cast<leaf_node*>(parent->child[i]);
-    c->parent = parent;
-    c->slot = i;
-  } else {
-    auto* c = static_cast<inner_node*>(parent->child[i]);
-    c->parent = parent;
-    c->slot = i;
-  }
-}
-
-}  // namespace
 
 void sequence::add_child(inner_node* parent, std::uint32_t slot, void* child,
                          const seq_metrics& m) {

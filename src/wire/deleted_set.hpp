@@ -33,6 +33,7 @@ class deleted_set {
 
   // finish sorts and merges; call once after the last add.
   void finish() {
+    last_ = nullptr;
     for (auto& [r, v] : ranges_) {
       std::sort(v.begin(), v.end());
       std::size_t out = 0;
@@ -51,18 +52,34 @@ class deleted_set {
 
   // segments calls fn(length, deleted) for alternating stretches of ops
   // [id, id + n), in seq order.
+  // Calls in seq order (a delta's runs of one replica) walk the ranges
+  // from where the last call stopped instead of searching them.
   template <class F>
   void segments(op_id id, std::uint64_t n, F&& fn) const {
-    const auto it = ranges_.find(id.replica);
-    if (it == ranges_.end()) {
-      fn(n, false);
-      return;
+    if (last_ == nullptr || last_replica_ != id.replica) {
+      const auto it = ranges_.find(id.replica);
+      if (it == ranges_.end()) {
+        fn(n, false);
+        return;
+      }
+      last_ = &it->second;
+      last_replica_ = id.replica;
+      last_at_ = 0;
     }
-    const auto& v = it->second;
+    const auto& v = *last_;
     seq_t at = id.seq;
     const seq_t end = id.seq + n;
-    auto r = std::upper_bound(v.begin(), v.end(), std::make_pair(at, ~seq_t{0}));
-    if (r != v.begin() && std::prev(r)->second > at) --r;
+    auto r = v.begin() + static_cast<std::ptrdiff_t>(std::min(last_at_, v.size()));
+    if (r != v.begin() && std::prev(r)->second > at) r = v.begin();  // out of order
+    // The first range that ends after `at`: a few steps, else a search.
+    for (int steps = 0; r != v.end() && r->second <= at; ++r) {
+      if (++steps > 8) {
+        r = std::upper_bound(r, v.end(), std::make_pair(at, ~seq_t{0}));
+        if (r != v.begin() && std::prev(r)->second > at) --r;
+        break;
+      }
+    }
+    last_at_ = static_cast<std::size_t>(r - v.begin());
     while (at < end) {
       if (r == v.end() || r->first >= end) {
         fn(end - at, false);
@@ -81,6 +98,10 @@ class deleted_set {
 
  private:
   absl::flat_hash_map<replica_id, std::vector<std::pair<seq_t, seq_t>>> ranges_;
+  // Where segments last stopped: ranges_ of last_replica_, from last_at_.
+  mutable const std::vector<std::pair<seq_t, seq_t>>* last_ = nullptr;
+  mutable replica_id last_replica_{};
+  mutable std::size_t last_at_ = 0;
 };
 
 // deleted_in collects the delete runs of `d`.

@@ -129,8 +129,10 @@ flatbuffers::Offset<wire::delta> build_delta(flatbuffers::FlatBufferBuilder& b,
 flatbuffers::Offset<wire::delta> build_delta(flatbuffers::FlatBufferBuilder& b,
                                              const doc_delta& d, bool omit_deleted = false);
 
-// read_delta decodes a verified delta table, checking every column.
-result<doc_delta> read_delta(const wire::delta& t, const decode_limits& limits);
+// read_delta decodes a verified delta table, checking every column, and
+// sets *op_count (when given) to the number of ops it holds.
+result<doc_delta> read_delta(const wire::delta& t, const decode_limits& limits,
+                             std::uint64_t* op_count = nullptr);
 
 flatbuffers::Offset<wire::version_vector> build_version(flatbuffers::FlatBufferBuilder& b,
                                                         const version_vector& v);

@@ -168,6 +168,7 @@ class delta_decoder {
  public:
   delta_decoder(const wire::delta& t, const decode_limits& limits) : t_(t), limits_(limits) {}
   result<doc_delta> run();
+  std::uint64_t ops() const noexcept { return ops_; }
 
  private:
   result<void> read_replicas();
@@ -179,6 +180,7 @@ class delta_decoder {
   const decode_limits& limits_;
   std::vector<replica_id> replicas_;
   doc_delta out_;
+  std::uint64_t ops_ = 0;
   std::vector<std::string> keys_;
   byte_reader values_{{}};
 };
@@ -394,6 +396,7 @@ result<doc_delta> delta_decoder::run() {
     return make_error(errc::too_large,
                       fmt::format("{} ops exceed the limit of {}", ops, limits_.max_ops));
   }
+  ops_ = ops;
   if (n_values > limits_.max_items - runs - n_preds) {
     return make_error(errc::too_large,
                       fmt::format("{} runs, {} preds and {} values exceed the item limit of {}", runs,
@@ -544,6 +547,7 @@ result<doc_delta> delta_decoder::run() {
       text_at += bytes;
       continue;
     }
+    content.reserve(static_cast<std::size_t>(len));
     deleted.segments(ins->id, len, [&](std::uint64_t n, bool gone) {
       if (gone) {
         content.append(static_cast<std::size_t>(n), omitted_placeholder);
@@ -560,8 +564,12 @@ result<doc_delta> delta_decoder::run() {
 
 }  // namespace
 
-result<doc_delta> read_delta(const wire::delta& t, const decode_limits& limits) {
-  return delta_decoder(t, limits).run();
+result<doc_delta> read_delta(const wire::delta& t, const decode_limits& limits,
+                             std::uint64_t* op_count) {
+  delta_decoder d(t, limits);
+  auto out = d.run();
+  if (out && op_count != nullptr) *op_count = d.ops();
+  return out;
 }
 
 result<version_vector> read_version(const wire::version_vector& t) {

@@ -74,15 +74,17 @@ result<doc> load(std::span<const std::uint8_t> bytes, replica_id replica, doc_op
   }
   auto version = internal::read_version(*snap->version());
   if (!version) return version.error();
-  auto ops = internal::read_delta(*snap->ops(), limits);
+  std::uint64_t op_count = 0;
+  auto ops = internal::read_delta(*snap->ops(), limits, &op_count);
   if (!ops) return ops.error();
   doc_delta pending;
+  std::uint64_t pending_count = 0;
   if (snap->pending() != nullptr) {
-    auto p = internal::read_delta(*snap->pending(), limits);
+    auto p = internal::read_delta(*snap->pending(), limits, &pending_count);
     if (!p) return p.error();
     pending = std::move(*p);
   }
-  if (ops->op_count() > limits.max_ops - std::min(limits.max_ops, pending.op_count())) {
+  if (op_count > limits.max_ops - std::min(limits.max_ops, pending_count)) {
     return make_error(errc::too_large, fmt::format("snapshot holds more than {} ops", limits.max_ops));
   }
   if (!options.id.empty() && options.id != id) {

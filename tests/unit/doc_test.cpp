@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "support/doc_testing.hpp"
+#include "support/random_doc.hpp"
 #include "weft/doc.hpp"
 #include "weft/doc_delta.hpp"
 #include "weft/event.hpp"
@@ -669,6 +670,84 @@ TEST_CASE("doc: delta_since and apply round-trip between three docs") {
   doc d(kD);
   ok(d.apply(a.delta_since({})));
   CHECK(d.to_json() == a.to_json());
+}
+
+// require_same_text requires the texts "t" of two docs to hold the same characters, deleted ones
+// included: equal strings, equal anchors (op ids) at every position, and
+// equal results of the same concurrent edits `later` applied to both.
+void require_same_text(doc& x, doc& y, const doc_delta& later) {
+  auto tx = x.get_text("t");
+  auto ty = y.get_text("t");
+  REQUIRE(tx.to_string() == ty.to_string());
+  for (std::size_t i = 0; i < tx.size(); ++i) {
+    REQUIRE(*tx.anchor_at(i, weft::affinity::right) == *ty.anchor_at(i, weft::affinity::right));
+  }
+  ok(x.apply(later));
+  ok(y.apply(later));
+  REQUIRE(tx.to_string() == ty.to_string());
+  require_sound(x);
+  require_sound(y);
+}
+
+TEST_CASE("doc: a whole history applied to an empty text lands as run by run") {
+  // An empty text nobody observes takes a delta's runs in one pass; one
+  // with an observer integrates them one by one (it reports each).
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    INFO("seed " << seed);
+    weft::testing::rng r(seed);
+    doc a(kA, {"d"});
+    doc b(kB, {"d"});
+    doc c(kC, {"d"});
+    std::vector<doc*> docs{&a, &b, &c};
+    const int rounds = static_cast<int>(r.between(1, 60));
+    for (int i = 0; i < rounds; ++i) {
+      doc& d = *docs[r.below(3)];
+      auto t = d.get_text("t");
+      if (t.size() > 0 && r.chance(35)) {
+        const std::size_t pos = r.below(t.size());
+        ok(t.erase(pos, r.between(1, std::min<std::size_t>(4, t.size() - pos))));
+      } else {
+        ok(t.insert(r.below(t.size() + 1), weft::testing::random_text(r, r.between(1, 6))));
+      }
+      if (r.chance(30)) sync(*docs[r.below(3)], *docs[r.below(3)]);
+    }
+    // c's later edits, concurrent with some of the history.
+    const version_vector before = c.version();
+    ok(c.get_text("t").insert(0, "<"));
+    ok(c.get_text("t").insert(c.get_text("t").size(), ">"));
+    const doc_delta later = c.delta_since(before);
+    weft::testing::sync_all({&a, &b});
+    const doc_delta full = a.delta_since({});
+
+    doc bulk(kD, {"d"});
+    doc single(replica_id{9}, {"d"});
+    int reports = 0;
+    auto sub = single.get_text("t").observe([&](const weft::text_event&) { ++reports; });
+    ok(bulk.apply(full));
+    ok(single.apply(full));
+    REQUIRE(bulk.get_text("t").to_string() == a.get_text("t").to_string());
+    if (!full.ops.empty()) REQUIRE(reports > 0);
+    require_same_text(bulk, single, later);
+  }
+}
+
+TEST_CASE("doc: an empty text takes runs whose right origin precedes the left one") {
+  // Only a hand-made delta says so; the one-pass placement declines it and
+  // the runs are integrated one by one, as in a text that is observed.
+  const container_desc t = root(container_type::text, "t");
+  const doc_delta odd{{t},
+                      {doc_op{0, text_insert_run{op_id{kA, 0}, std::nullopt, std::nullopt, "abc"}},
+                       doc_op{0, text_insert_run{op_id{kB, 0}, op_id{kA, 1}, op_id{kA, 0}, "X"}},
+                       doc_op{0, text_insert_run{op_id{kC, 0}, op_id{kA, 1}, op_id{kA, 2}, "Y"}},
+                       doc_op{0, text_delete_run{op_id{kC, 1}, 1, op_id{kA, 2}, false}}}};
+  const doc_delta later{{t}, {doc_op{0, text_insert_run{op_id{kD, 0}, op_id{kA, 1},
+                                                        std::nullopt, "Z"}}}};
+  doc bulk(replica_id{20}, {"d"});
+  doc single(replica_id{21}, {"d"});
+  auto sub = single.get_text("t").observe([](const weft::text_event&) {});
+  ok(bulk.apply(odd));
+  ok(single.apply(odd));
+  require_same_text(bulk, single, later);
 }
 
 TEST_CASE("doc: applying a delta twice changes nothing") {

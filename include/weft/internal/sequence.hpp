@@ -26,10 +26,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "weft/internal/id_map.hpp"
+#include "weft/internal/op_log.hpp"
 
 namespace weft::internal {
 
@@ -96,6 +98,20 @@ class sequence {
 
   // copy_from replaces the contents with those of `other`.
   void copy_from(const sequence& other);
+  // assign replaces the contents with `items`, in document order (each
+  // element once, none empty, deleted ones without width).
+  void assign(std::span<const seq_item> items);
+  // rebuild places the elements `log` inserts into this empty sequence, by
+  // FugueMax as integrating its runs one by one in lv order would (the log
+  // of a plan that apply checked: every origin an earlier element), and
+  // deleted where the log deletes them, in one pass over a linked list
+  // instead of a descent per run. Returns false, changing nothing, when
+  // the FugueMax scans would walk more than `scan_budget` elements in all
+  // (by default 8 per element, plus 65536: integrate skips whole items, so
+  // long scans are its job) or the log is not in that form; the caller
+  // then integrates run by run.
+  static constexpr std::uint64_t default_scan_budget = ~std::uint64_t{0};
+  bool rebuild(const op_log& log, std::uint64_t scan_budget = default_scan_budget);
   // rebind points the callbacks at a new owner (after a move or copy).
   void rebind(const void* ctx) noexcept { ctx_ = ctx; }
 
