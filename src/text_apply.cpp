@@ -353,12 +353,17 @@ result<std::vector<text_change>> text_impl::apply(const text_delta& delta) {
 
 bool ranges_cover(const std::vector<std::pair<seq_t, seq_t>>& ranges, seq_t begin,
                   seq_t end) {
-  auto rg = std::upper_bound(ranges.begin(), ranges.end(), begin,
-                             [](seq_t key, const std::pair<seq_t, seq_t>& range) {
-                               return key < range.first;
-                             });
-  if (rg == ranges.begin()) return false;
-  for (--rg; begin < end; ++rg) {
+  // The last range starting at or before `begin`, by a binary search
+  // without branches: loading a document asks this of every origin, in no
+  // order a branch predictor could learn.
+  if (ranges.empty() || ranges.front().first > begin) return false;
+  const std::pair<seq_t, seq_t>* base = ranges.data();
+  for (std::size_t n = ranges.size(); n > 1;) {
+    const std::size_t half = n / 2;
+    base = base[half].first <= begin ? base + half : base;
+    n -= half;
+  }
+  for (auto rg = ranges.begin() + (base - ranges.data()); begin < end; ++rg) {
     // Each step must continue exactly where the last range ended: a gap is
     // some other op (or nothing), not an element.
     if (rg == ranges.end() || begin < rg->first || begin >= rg->second) return false;
@@ -379,10 +384,9 @@ bool text_impl::has_inserts(replica_id replica, seq_t begin, seq_t end) const {
 }
 
 void text_impl::integrate_insert(const text_insert_run& run, std::vector<text_change>* out) {
-  const auto counts = validate_utf8(run.content);
-  WEFT_ASSERT(counts.has_value(), "planned insert lost its validation");
-  const auto len = static_cast<std::uint32_t>(counts->code_points);
-  const auto width = static_cast<std::uint32_t>(counts->utf16_units);
+  const utf8_counts counts = utf8_count(run.content);  // validated by the plan
+  const auto len = static_cast<std::uint32_t>(counts.code_points);
+  const auto width = static_cast<std::uint32_t>(counts.utf16_units);
   const lv_t origin_left = run.origin_left ? ids_.to_lv(*run.origin_left) : no_lv;
   const lv_t origin_right = run.origin_right ? ids_.to_lv(*run.origin_right) : no_lv;
   WEFT_ASSERT(!run.origin_left || origin_left != no_lv, "planned origin unknown");

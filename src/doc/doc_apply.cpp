@@ -227,7 +227,7 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
     container_state& st = *containers_[c];
     touch* t = touch_of(c);
     const op_id start = op_start(*p.op);
-    const auto n = static_cast<std::uint32_t>(op_size(*p.op));
+    const auto n = static_cast<std::uint32_t>(p.n);
     std::uint32_t local = 0;
     changes.clear();
     if (const auto* ins = std::get_if<text_insert_run>(&p.op->op)) {

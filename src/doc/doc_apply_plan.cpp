@@ -104,8 +104,10 @@ result<void> check_delta(const doc_delta& delta) {
                         fmt::format("op {}: container {} is outside the table", i, op.container));
     }
     const op_id first = op_start(op);
-    const std::uint64_t n = op_size(op);
-    if (n > 0 && inside(op.container, first, n, op_id{first.replica, max_seq + 1})) {
+    // Counting a text run's characters costs a pass over it: only for ops
+    // in a created container.
+    if (table[op.container].how == container_desc::kind::created &&
+        inside(op.container, first, op_size(op), op_id{first.replica, max_seq + 1})) {
       return make_error(errc::malformed,
                         fmt::format("op {}: edits a container that it creates itself", i));
     }
@@ -305,7 +307,7 @@ doc_planner::verdict doc_planner::offer(const doc_op& op, std::uint64_t n,
   if (where.v != verdict::planned) return where.v;
   const std::uint32_t c = where.index;
 
-  planned_op p{&op, c, no_slots};
+  planned_op p{&op, c, no_slots, n};
   std::vector<std::uint32_t> slots;
   std::vector<bool> creates;
   if (const auto* ins = std::get_if<text_insert_run>(&op.op)) {

@@ -50,6 +50,7 @@ class doc_planner {
     const doc_op* op;
     std::uint32_t container;
     std::uint32_t slots = no_slots;  // into slots_
+    std::uint64_t n = 0;             // op_size(*op)
   };
   static constexpr std::uint32_t no_slots = 0xFFFFFFFFu;
 

@@ -99,23 +99,56 @@ std::size_t utf8_utf16_units(std::string_view s, std::size_t n) noexcept {
   return units;
 }
 
+namespace {
+
+// Eight bytes at a time: a byte is marked by bit 7, each mark is moved to
+// bit 0 of its byte, and all eight bytes are summed by a multiply (no
+// popcount instruction needed). A continuation byte has bit 7 set and bit 6
+// clear: shifting the inverted word left by one lines "bit 6 clear" up with
+// bit 7 of the same byte. A four-byte lead has bits 7 to 4 set.
+constexpr std::uint64_t high_bits = 0x8080808080808080ull;
+
+std::size_t sum_marks(std::uint64_t marks) noexcept {
+  return static_cast<std::size_t>((((marks & high_bits) >> 7) * 0x0101010101010101ull) >> 56);
+}
+
+std::size_t continuations_in(std::uint64_t w) noexcept { return sum_marks(w & (~w << 1)); }
+
+std::size_t leads4_in(std::uint64_t w) noexcept {
+  return sum_marks(w & (w << 1) & (w << 2) & (w << 3));
+}
+
+}  // namespace
+
 std::size_t utf8_count_code_points(std::string_view s) noexcept {
-  // Eight bytes at a time: a continuation byte has bit 7 set and bit 6
-  // clear, so shifting the inverted word left by one lines "bit 6 clear" up
-  // with bit 7 of the same byte.
-  constexpr std::uint64_t high = 0x8080808080808080ull;
   std::size_t continuations = 0;
   std::size_t i = 0;
   for (; i + 8 <= s.size(); i += 8) {
     std::uint64_t w;
     std::memcpy(&w, s.data() + i, sizeof w);
-    // One bit per continuation byte, moved to bit 0 of its byte, then all
-    // eight bytes summed by a multiply (no popcount instruction needed).
-    const std::uint64_t marks = (w & (~w << 1) & high) >> 7;
-    continuations += static_cast<std::size_t>((marks * 0x0101010101010101ull) >> 56);
+    continuations += continuations_in(w);
   }
   for (; i < s.size(); ++i) continuations += utf8_is_continuation(static_cast<unsigned char>(s[i]));
   return s.size() - continuations;
+}
+
+utf8_counts utf8_count(std::string_view s) noexcept {
+  std::size_t continuations = 0;
+  std::size_t leads4 = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, sizeof w);
+    continuations += continuations_in(w);
+    leads4 += leads4_in(w);
+  }
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    continuations += utf8_is_continuation(c);
+    leads4 += c >= 0xF0;
+  }
+  const std::size_t points = s.size() - continuations;
+  return utf8_counts{points, points + leads4};
 }
 
 std::optional<std::size_t> utf8_prefix_for_utf16(std::string_view s,

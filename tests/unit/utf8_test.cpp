@@ -79,9 +79,14 @@ TEST_CASE("utf8: counting code points eight bytes at a time agrees with counting
       s.push_back(static_cast<char>(x));
     }
     std::size_t want = 0;
-    for (const char c : s) want += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    std::size_t leads4 = 0;
+    for (const char c : s) {
+      want += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+      leads4 += static_cast<unsigned char>(c) >= 0xF0;
+    }
     INFO("round " << round);
     CHECK(utf8_count_code_points(s) == want);
+    CHECK(weft::internal::utf8_count(s).utf16_units == want + leads4);
   }
   CHECK(utf8_count_code_points("\xE6\x97\xA5\xE6\x97\xA5\xE6\x97\xA5" "abc") == 6);
 }
@@ -89,6 +94,7 @@ TEST_CASE("utf8: counting code points eight bytes at a time agrees with counting
 TEST_CASE("utf8: advance, UTF-16 units and prefixes agree") {
   const std::string s = "ab\xC3\xA9\xF0\x9F\x98\x80" "cd\xE6\x97\xA5";  // a b é 😀 c d 日
   CHECK(utf8_count_code_points(s) == 7);
+  CHECK(weft::internal::utf8_count(s).utf16_units == validate_utf8(s)->utf16_units);
   CHECK(utf8_advance(s, 0) == 0);
   CHECK(utf8_advance(s, 2) == 2);
   CHECK(utf8_advance(s, 3) == 4);

@@ -46,6 +46,10 @@ std::size_t utf8_utf16_units(std::string_view s, std::size_t n) noexcept;
 // bytes without validating, so on any input the count is bounded by the size.
 std::size_t utf8_count_code_points(std::string_view s) noexcept;
 
+// utf8_count measures valid UTF-8 as validate_utf8 does, without checking
+// it again: lead bytes, and one more UTF-16 unit per four-byte lead.
+utf8_counts utf8_count(std::string_view s) noexcept;
+
 // utf8_prefix_for_utf16 returns the number of code points that span exactly
 // `units` UTF-16 units of `s`, or nullopt if `units` ends inside a surrogate
 // pair. `s` holds at least that many units.
