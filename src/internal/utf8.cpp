@@ -118,21 +118,10 @@ std::size_t leads4_in(std::uint64_t w) noexcept {
   return sum_marks(w & (w << 1) & (w << 2) & (w << 3));
 }
 
-}  // namespace
-
-std::size_t utf8_count_code_points(std::string_view s) noexcept {
-  std::size_t continuations = 0;
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, s.data() + i, sizeof w);
-    continuations += continuations_in(w);
-  }
-  for (; i < s.size(); ++i) continuations += utf8_is_continuation(static_cast<unsigned char>(s[i]));
-  return s.size() - continuations;
-}
-
-utf8_counts utf8_count(std::string_view s) noexcept {
+// count measures valid UTF-8: code points always, four-byte leads (one
+// more UTF-16 unit each) only when asked, which costs a little per word.
+template <bool kLeads4>
+utf8_counts count(std::string_view s) noexcept {
   std::size_t continuations = 0;
   std::size_t leads4 = 0;
   std::size_t i = 0;
@@ -140,16 +129,24 @@ utf8_counts utf8_count(std::string_view s) noexcept {
     std::uint64_t w;
     std::memcpy(&w, s.data() + i, sizeof w);
     continuations += continuations_in(w);
-    leads4 += leads4_in(w);
+    if constexpr (kLeads4) leads4 += leads4_in(w);
   }
   for (; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     continuations += utf8_is_continuation(c);
-    leads4 += c >= 0xF0;
+    if constexpr (kLeads4) leads4 += c >= 0xF0;
   }
   const std::size_t points = s.size() - continuations;
   return utf8_counts{points, points + leads4};
 }
+
+}  // namespace
+
+std::size_t utf8_count_code_points(std::string_view s) noexcept {
+  return count<false>(s).code_points;
+}
+
+utf8_counts utf8_count(std::string_view s) noexcept { return count<true>(s); }
 
 std::optional<std::size_t> utf8_prefix_for_utf16(std::string_view s,
                                                  std::size_t units) noexcept {
