@@ -26,6 +26,7 @@
 #include "doc/observer_registry.hpp"
 #include "fmt/format.h"
 #include "weft/doc.hpp"
+#include "weft/internal/saturating.hpp"
 #include "weft/internal/utf8.hpp"
 #include "weft/text_ref.hpp"
 
@@ -331,13 +332,13 @@ class presence_impl {
   }
 
   void tick(presence_time now) {
-    if (announced_ && now - last_full_ >= options_.heartbeat) {
+    if (announced_ && elapsed(now, last_full_) >= options_.heartbeat) {
       full_pending_ = true;
       last_full_ = now;
     }
     std::vector<presence_event> events;
     for (auto it = meta_.begin(); it != meta_.end();) {
-      if (now - it->second.heard >= options_.timeout) {
+      if (elapsed(now, it->second.heard) >= options_.timeout) {
         const replica_id client = it->first;
         const std::uint64_t clock = it->second.clock;
         it = meta_.erase(it);
@@ -348,7 +349,7 @@ class presence_impl {
         ++it;
       }
     }
-    while (!tomb_order_.empty() && now - tomb_order_.begin()->first >= options_.timeout) {
+    while (!tomb_order_.empty() && elapsed(now, tomb_order_.begin()->first) >= options_.timeout) {
       tombstones_.erase(tomb_order_.begin()->second);
       tomb_order_.erase(tomb_order_.begin());
     }

@@ -19,9 +19,14 @@
 
 #include "fmt/format.h"
 #include "sync/session_impl.hpp"
+#include "weft/internal/saturating.hpp"
 #include "weft/sync/message.hpp"
 
 namespace weft::sync {
+
+using ::weft::internal::earlier_by;
+using ::weft::internal::elapsed;
+using ::weft::internal::later_by;
 
 const char* state_name(state s) noexcept {
   switch (s) {
@@ -203,7 +208,7 @@ void session_impl::tick(time_point now) {
     return;
   }
   // Heartbeat: silence long enough means the peer is gone.
-  const auto silence = now - last_heard_;
+  const auto silence = elapsed(now, last_heard_);
   if (silence >= options_.heartbeat * std::max(1, options_.missed_heartbeats)) {
     report(make_error(errc::invalid_argument, "peer silent: declared offline"), false);
     if (options_.this_side == side::server) {
@@ -214,13 +219,13 @@ void session_impl::tick(time_point now) {
     }
     return;
   }
-  if (silence >= options_.heartbeat && now - last_ping_ >= options_.heartbeat) {
+  if (silence >= options_.heartbeat && elapsed(now, last_ping_) >= options_.heartbeat) {
     last_ping_ = now;
     send(ping_message{++ping_nonce_});
   }
-  if (handshake_done_ && now - connected_at_ >= options_.backoff.stable) backoff_.reset();
+  if (handshake_done_ && elapsed(now, connected_at_) >= options_.backoff.stable) backoff_.reset();
   // Handshake and version retries.
-  if (options_.this_side == side::client && now - hello_sent_at_ >= options_.resend) {
+  if (options_.this_side == side::client && elapsed(now, hello_sent_at_) >= options_.resend) {
     bool unanswered = !handshake_done_;
     for (auto& [id, ch] : channels_) unanswered |= !ch->answered && !ch->refused;
     if (unanswered) send_hello();
@@ -228,17 +233,18 @@ void session_impl::tick(time_point now) {
   if (!connected_) return;
   for (auto& [id, ch] : channels_) {
     if (!ch->active() || !bound(*ch)) continue;
-    if (!ch->have_peer_version && now - ch->version_sent_at >= options_.resend) {
+    if (!ch->have_peer_version && elapsed(now, ch->version_sent_at) >= options_.resend) {
       send_version(*ch);
     }
     // Resend: nothing acknowledged for `resend` while ops are in flight.
-    if (ch->have_peer_version && inflight(*ch) > 0 && now - ch->last_progress >= options_.resend) {
+    if (ch->have_peer_version && inflight(*ch) > 0 &&
+        elapsed(now, ch->last_progress) >= options_.resend) {
       stats_.resent += inflight(*ch);
       ch->queue.clear();
       ch->queue_ops = 0;
       ch->queued = ch->known;
       ch->dirty = true;
-      ch->dirty_since = now - options_.debounce;
+      ch->dirty_since = earlier_by(now, options_.debounce);
       ch->last_progress = now;
     }
   }
@@ -407,10 +413,10 @@ void session_impl::attempt(time_point now) {
 void session_impl::schedule_reconnect(time_point now) {
   if (options_.this_side == side::server || state_ == state::closed) return;
   if (failures_ >= options_.breaker_threshold) {
-    reconnect_at_ = now + options_.backoff.cap;
+    reconnect_at_ = later_by(now, options_.backoff.cap);
     set_state(state::degraded);
   } else {
-    reconnect_at_ = now + backoff_.next_delay();
+    reconnect_at_ = later_by(now, backoff_.next_delay());
     set_state(state::offline);
   }
 }
@@ -418,7 +424,7 @@ void session_impl::schedule_reconnect(time_point now) {
 void session_impl::drop_connection(time_point now, bool failed) {
   if (!connected_) return;
   connected_ = false;
-  backoff_.connected_for(now - connected_at_);
+  backoff_.connected_for(elapsed(now, connected_at_));
   if (failed) ++failures_;
   for (auto& [id, ch] : channels_) ch->reset_connection();
   if (options_.this_side == side::server) {

@@ -14,6 +14,7 @@
 
 #include "fmt/format.h"
 #include "sync/session_impl.hpp"
+#include "weft/internal/saturating.hpp"
 
 namespace weft::sync::internal {
 
@@ -42,7 +43,7 @@ result<void> session_impl::on(version_message& m) {
     c.queue_ops = 0;
     c.last_progress = now_;
     c.dirty = true;
-    c.dirty_since = now_ - options_.debounce;
+    c.dirty_since = ::weft::internal::earlier_by(now_, options_.debounce);
   } else {
     advance_known(c, m.version);
   }

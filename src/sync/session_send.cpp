@@ -17,6 +17,7 @@
 
 #include "sync/chunk.hpp"
 #include "sync/session_impl.hpp"
+#include "weft/internal/saturating.hpp"
 
 namespace weft::sync::internal {
 
@@ -102,7 +103,7 @@ void session_impl::transmit(const delta_message& m, std::uint64_t ops) {
 
 void session_impl::send_live(channel& c) {
   if (!c.dirty || !c.have_peer_version) return;
-  if (now_ - c.dirty_since < options_.debounce) return;
+  if (::weft::internal::elapsed(now_, c.dirty_since) < options_.debounce) return;
   if (options_.this_side == side::client && c.granted < role::write) {
     c.dirty = false;  // a reader's edits stay local
     return;

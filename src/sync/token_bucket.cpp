@@ -8,7 +8,11 @@
 
 #include <algorithm>
 
+#include "weft/internal/saturating.hpp"
+
 namespace weft::sync {
+
+using ::weft::internal::elapsed;
 
 token_bucket::token_bucket(token_bucket_options options) noexcept
     : options_(options), tokens_(options.burst) {}
@@ -21,7 +25,7 @@ void token_bucket::refill(std::chrono::milliseconds now) noexcept {
   }
   // A clock that steps back refills nothing rather than draining.
   if (now <= last_) return;
-  const double seconds = static_cast<double>((now - last_).count()) / 1000.0;
+  const double seconds = static_cast<double>(elapsed(now, last_).count()) / 1000.0;
   tokens_ = std::min(options_.burst, tokens_ + seconds * options_.rate);
   last_ = now;
 }

@@ -234,6 +234,24 @@ TEST_CASE("presence: observers see joined, updated and left exactly", "[presence
   CHECK(b.states().size() == 1);
 }
 
+TEST_CASE("presence: clock readings at the ends of the 64-bit range", "[presence]") {
+  // The application's clock is its own: silence from its earliest to its
+  // latest reading does not fit in 64 bits, and is long past the timeout.
+  constexpr presence_time first = presence_time::min();
+  constexpr presence_time last = presence_time::max();
+  presence a(kA);
+  presence b(kB);
+  recorder seen(b);
+  a.set_local(someone("ada"), first);
+  apply_all(b, a.take_updates(), first);
+  CHECK(seen.take() == events{"joined 1"});
+  b.tick(last);
+  CHECK(seen.take() == events{"left 1 timeout"});
+  require_sound(b);
+  a.tick(last);  // a heartbeat is due
+  CHECK(one_update(a).what == kind::full);
+}
+
 TEST_CASE("presence: leave then set_local says goodbye and announces again", "[presence]") {
   presence a(kA);
   presence b(kB);

@@ -312,6 +312,34 @@ TEST_CASE_METHOD(one_doc, "session: silence means offline, then a backoff reconn
   CHECK(sd.to_json() == a.to_json());
 }
 
+TEST_CASE("session: clock readings at the ends of the 64-bit range", "[sync][session]") {
+  // The application's clock is its own: silence from its earliest to its
+  // latest reading does not fit in 64 bits, and is long past the heartbeat;
+  // the reconnect after it is as late as the clock goes.
+  constexpr time_point first = time_point::min();
+  constexpr time_point last = time_point::max();
+  std::vector<state> states;
+  int connects = 0;
+  callbacks cb;
+  cb.send = [](std::span<const std::uint8_t>) {};
+  cb.connect = [&] { ++connects; };
+  cb.close = [] {};
+  cb.state_changed = [&](state s) { states.push_back(s); };
+  session_options o = client_options();
+  session s(o, cb);
+  doc d(replica_id{0xA}, {.id = "doc"});
+  REQUIRE(s.add(d));
+  s.start(first);
+  REQUIRE(connects == 1);
+  s.connected(first);
+  s.tick(first);
+  CHECK(s.current() == state::handshaking);
+  s.tick(last);
+  CHECK(std::count(states.begin(), states.end(), state::offline) == 1);
+  s.tick(last);  // the reconnect, due at the latest time point
+  CHECK(connects == 2);
+}
+
 TEST_CASE_METHOD(one_doc, "session: the breaker opens after failed connects, probes, and recovers",
                  "[sync][session]") {
   session_options o = client_options();

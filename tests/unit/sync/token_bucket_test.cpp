@@ -42,3 +42,13 @@ TEST_CASE("token_bucket: rate zero disables the limit", "[sync][token_bucket]") 
   token_bucket b;
   for (int i = 0; i < 1000; ++i) REQUIRE(b.take(1e9, 0ms));
 }
+
+TEST_CASE("token_bucket: clock readings at the ends of the 64-bit range", "[sync][token_bucket]") {
+  // The application's clock is its own: the wait between the earliest and
+  // the latest reading does not fit in 64 bits, and refills to the burst.
+  token_bucket b({.rate = 1, .burst = 2});
+  CHECK(b.take(2, std::chrono::milliseconds::min()));
+  CHECK_FALSE(b.take(1, std::chrono::milliseconds::min()));
+  CHECK(b.take(2, std::chrono::milliseconds::max()));
+  CHECK_FALSE(b.take(1, std::chrono::milliseconds::max()));
+}
