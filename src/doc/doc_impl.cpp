@@ -483,7 +483,15 @@ void doc_impl::begin(const weft::origin& o) {
   txn_.origin = o;
   txn_.log_begin = log_.size();
   txn_.log_last_count = log_.empty() ? 0 : log_.back().count;
-  for (undo_impl* u : undo_managers_) u->on_begin(txn_.origin);
+  if (undo_managers_.empty()) return;
+  // A manager's callbacks may destroy managers (itself included): each is
+  // told only while it is still attached.
+  const std::vector<undo_impl*> managers = undo_managers_;
+  for (undo_impl* u : managers) {
+    if (std::find(undo_managers_.begin(), undo_managers_.end(), u) != undo_managers_.end()) {
+      u->on_begin(txn_.origin);
+    }
+  }
 }
 
 void doc_impl::commit() {

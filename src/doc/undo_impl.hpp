@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -86,6 +87,10 @@ class undo_impl {
   std::vector<saved_cursor> begin_cursors_;
   std::vector<saved_cursor> cursors_;
   std::vector<saved_cursor> pop_cursors_;
+  // alive_ turns false when this manager is destroyed: the application's
+  // callbacks (its clock, its cursor capture) may destroy it while it
+  // waits for them, and it then must not touch itself again.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   // redone_ maps an element an undo or redo re-inserted to its new copy, so
   // that older steps naming the original reach the copy.
   absl::flat_hash_map<op_id, op_id> redone_;

@@ -15,6 +15,7 @@
 #include "doc/undo_impl.hpp"
 #include "fmt/format.h"
 #include "weft/assert.hpp"
+#include "weft/internal/saturating.hpp"
 #include "weft/doc.hpp"
 
 namespace weft {
@@ -26,6 +27,7 @@ undo_impl::undo_impl(doc_impl* d, undo_options options)
 }
 
 undo_impl::~undo_impl() {
+  *alive_ = false;
   if (d_ != nullptr) d_->detach(this);
 }
 
@@ -48,10 +50,17 @@ std::vector<saved_cursor> undo_impl::capture() const {
 
 void undo_impl::on_begin(const weft::origin& o) {
   if (mode_ != mode::normal || !tracked(o)) return;
-  begin_ms_ = now();
+  const std::shared_ptr<bool> alive = alive_;
+  const std::int64_t t = now();
+  if (!*alive) return;
+  begin_ms_ = t;
+  // The clock's readings are the application's: their distance saturates.
   starting_ = undo_.empty() || stopped_ || !have_last_ ||
-              begin_ms_ - last_ms_ > options_.capture_window_ms;
-  if (starting_) begin_cursors_ = capture();
+              elapsed(std::chrono::milliseconds{begin_ms_}, std::chrono::milliseconds{last_ms_})
+                      .count() > options_.capture_window_ms;
+  if (!starting_) return;
+  std::vector<saved_cursor> cursors = capture();
+  if (*alive) begin_cursors_ = std::move(cursors);
 }
 
 void undo_impl::push(std::deque<step>& to, step s) {

@@ -446,6 +446,52 @@ static void test_free_undo_manager_from_observer(void) {
   weft_doc_free(d);
 }
 
+/* A clock that frees the undo manager asking it, or another one. */
+typedef struct {
+  weft_undo_manager** victim;
+  int calls;
+} freeing_clock;
+
+static int64_t free_on_read(void* user_data) {
+  freeing_clock* c = (freeing_clock*)user_data;
+  ++c->calls;
+  if (*c->victim != NULL) {
+    weft_undo_manager_free(*c->victim);
+    *c->victim = NULL;
+  }
+  return 0;
+}
+
+static void test_free_undo_manager_from_its_clock(void) {
+  weft_doc* d = new_doc(1);
+  REQUIRE(d != NULL);
+  weft_text* t = NULL;
+  REQUIRE_OK(weft_doc_get_text(d, S("t"), &t));
+  /* first's clock frees first itself; second's clock frees third, which
+     the document would tell next. */
+  weft_undo_manager *first = NULL, *second = NULL, *third = NULL;
+  freeing_clock c1 = {&first, 0};
+  freeing_clock c2 = {&third, 0};
+  REQUIRE_OK(weft_undo_manager_new(d, NULL, 0, 500, 0, free_on_read, &c1, &first));
+  REQUIRE_OK(weft_undo_manager_new(d, NULL, 0, 500, 0, free_on_read, &c2, &second));
+  REQUIRE_OK(weft_undo_manager_new(d, NULL, 0, 500, 0, NULL, NULL, &third));
+  CHECK_OK(weft_text_insert(t, 0, S("ab")));
+  CHECK(first == NULL && third == NULL);
+  CHECK(c1.calls == 1 && c2.calls == 1);
+  CHECK_OK(weft_text_insert(t, 2, S("cd")));
+  CHECK(c1.calls == 1 && c2.calls == 2);
+  bool done = false;
+  CHECK_OK(weft_undo_manager_undo(second, &done));
+  CHECK(done);
+  weft_bytes s = WEFT_BYTES_INIT;
+  CHECK_OK(weft_text_to_string(t, &s));
+  CHECK_BYTES(s, "");
+  weft_bytes_free(&s);
+  weft_undo_manager_free(second);
+  weft_text_free(t);
+  weft_doc_free(d);
+}
+
 static int64_t fake_now = 0;
 static int64_t fake_clock(void* user_data) {
   (void)user_data;
@@ -557,6 +603,7 @@ int main(void) {
   RUN(test_unsubscribe_in_callback);
   RUN(test_unsubscribe_other_in_callback);
   RUN(test_free_undo_manager_from_observer);
+  RUN(test_free_undo_manager_from_its_clock);
   RUN(test_undo);
   return check_result();
 }

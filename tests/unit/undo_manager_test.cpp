@@ -13,6 +13,7 @@
 
 #include <catch2/catch_test_macros.hpp>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -384,6 +385,44 @@ TEST_CASE("undo: window size comes from the options") {
   clock.now += 100;
   ok(t.insert(1, "b"));
   CHECK(um.undo_depth() == 2);
+}
+
+TEST_CASE("undo: clock readings at the ends of the 64-bit range") {
+  // The clock is the application's: from its earliest to its latest
+  // reading is longer than any window (the distance does not fit in 64
+  // bits), and a clock stepping back joins the step.
+  doc a(kA);
+  fake_clock clock;
+  undo_manager um(a, with_clock(clock));
+  auto t = a.get_text("t");
+  clock.now = std::numeric_limits<std::int64_t>::min();
+  ok(t.insert(0, "a"));
+  clock.now = std::numeric_limits<std::int64_t>::max();
+  ok(t.insert(1, "b"));
+  CHECK(um.undo_depth() == 2);
+  clock.now = 0;
+  ok(t.insert(2, "c"));
+  CHECK(um.undo_depth() == 2);
+}
+
+TEST_CASE("undo: a clock that destroys its own manager") {
+  doc a(kA);
+  std::optional<undo_manager> um;
+  int reads = 0;
+  undo_options o;
+  o.now_ms = [&] {
+    ++reads;
+    um.reset();
+    return std::int64_t{0};
+  };
+  um.emplace(a, std::move(o));
+  auto t = a.get_text("t");
+  ok(t.insert(0, "a"));
+  CHECK(reads == 1);
+  CHECK_FALSE(um.has_value());
+  ok(t.insert(1, "b"));
+  CHECK(t.to_string() == "ab");
+  require_sound(a);
 }
 
 TEST_CASE("undo: stop_capturing starts a new step") {
