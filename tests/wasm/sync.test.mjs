@@ -143,6 +143,45 @@ test('callbacks may not call into their own session; the error surfaces', () => 
   d.free();
 });
 
+test('a relay freed by its own authenticate hook leaks nothing', () => {
+  const once = () => {
+    const doc = new W.Doc({ replica: 7, id: 'shared' });
+    const out = [];
+    const session = new W.SyncSession({ credentials: 'someone', send: (m) => out.push(m), connect: () => {} });
+    session.addDoc(doc);
+    let hooked = 0;
+    const relay = new W.SyncRelay({
+      replica: 100,
+      authenticate: () => {
+        hooked++;
+        relay.free();
+        return 'a user name long enough to notice '.repeat(8);
+      },
+      send: () => {},
+      close: () => {},
+    });
+    session.start(0);
+    const conn = relay.accept(0);
+    session.connected(0);
+    for (const m of out) {
+      if (relay.freed) break;
+      try {
+        relay.receive(conn, m, 0);
+      } catch {
+        // Refused (no user): the relay is gone either way.
+      }
+    }
+    assert.equal(hooked, 1);
+    assert.ok(relay.freed);
+    session.free();
+    doc.free();
+  };
+  once(); // the allocator's first pools
+  const base = W.stats().heapUsedBytes;
+  for (let i = 0; i < 20; i++) once();
+  assert.ok(W.stats().heapUsedBytes - base < 1024, `heap ${base} -> ${W.stats().heapUsedBytes}`);
+});
+
 test('a relay serves two clients', () => {
   const sent = new Map(); // connection -> queued messages for the client
   const relay = new W.SyncRelay({

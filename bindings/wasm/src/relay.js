@@ -90,6 +90,7 @@ export class SyncRelay extends Handle {
         if (user === null || user === undefined || user === false) return 0;
         const bytes = new TextEncoder().encode(String(user));
         const block = retainedBlock(rec, 'user', bytes.length);
+        if (block === 0) return 0;  // the hook freed this relay: nobody to admit
         M.HEAPU8.set(bytes, block);
         M.HEAPU32[userOut >>> 2] = block;
         M.HEAPU32[lenOut >>> 2] = bytes.length;

@@ -600,8 +600,11 @@ export class Handle {
  * retainedBlock mallocs `n` bytes for what a callback lends back to C
  * (valid until the callback returns to weft): slot `key` of handle record
  * `rec`, replacing the slot's previous block, and freed with the handle.
+ * It returns 0, allocating nothing, once the handle is released (the
+ * callback freed it): the block would outlive every release.
  */
 export function retainedBlock(rec, key, n) {
+  if (rec.ptr === 0) return 0;
   const blocks = (rec.blocks ??= new Map());
   const old = blocks.get(key);
   if (old !== undefined) M._free(old);

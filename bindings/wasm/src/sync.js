@@ -157,6 +157,7 @@ export function makeOptions(side, options, owner) {
         const [p, n] = frame(() => {
           const [q, m] = putEntries(v);
           const block = retainedBlock(rec, 'durable', 16 * m);
+          if (block === 0) return [0, 0];  // the hook freed its owner
           M.HEAPU8.copyWithin(block, q, q + 16 * m);
           return [block, m];
         });
