@@ -212,7 +212,10 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
   // An empty text nobody observes that this plan fills (a snapshot, a
   // peer's whole history) gets its tree built once, after the plan.
   std::vector<text_impl*> deferred;
+  std::uint32_t seen = no_container;  // a plan's ops come in runs per container
   for (const doc_planner::planned_op& p : planner.plan()) {
+    if (p.container == seen) continue;
+    seen = p.container;
     container_state& st = *containers_[p.container];
     if (st.type != container_type::text || st.seq->tree_deferred() ||
         st.seq->seq().raw_size() != 0 || observed(p.container)) {

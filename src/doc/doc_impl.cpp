@@ -15,6 +15,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/string_view.h"
 #include "doc/doc_impl.hpp"
 #include "doc/event_builder.hpp"
@@ -486,7 +487,8 @@ void doc_impl::begin(const weft::origin& o) {
   if (undo_managers_.empty()) return;
   // A manager's callbacks may destroy managers (itself included): each is
   // told only while it is still attached.
-  const std::vector<undo_impl*> managers = undo_managers_;
+  // Inline for the usual one or two: every local edit comes through here.
+  const absl::InlinedVector<undo_impl*, 4> managers(undo_managers_.begin(), undo_managers_.end());
   for (undo_impl* u : managers) {
     if (std::find(undo_managers_.begin(), undo_managers_.end(), u) != undo_managers_.end()) {
       u->on_begin(txn_.origin);

@@ -81,6 +81,15 @@ static inline int bytes_eq(const weft_bytes* b, const char* want) {
     }                                                                       \
   } while (0)
 
+/* CHECK_TEXT checks the whole content of a weft_text. */
+#define CHECK_TEXT(text, want)                                              \
+  do {                                                                      \
+    weft_bytes check_text_ = WEFT_BYTES_INIT;                               \
+    CHECK_OK(weft_text_to_string((text), &check_text_));                    \
+    CHECK_BYTES(check_text_, (want));                                       \
+    weft_bytes_free(&check_text_);                                          \
+  } while (0)
+
 #define RUN(test)                                                           \
   do {                                                                      \
     int before_ = check_failures;                                           \

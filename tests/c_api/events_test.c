@@ -437,10 +437,7 @@ static void test_free_undo_manager_from_observer(void) {
   CHECK_OK(weft_undo_manager_undo(held, &done));
   CHECK(done);
   CHECK(um == NULL);
-  weft_bytes s = WEFT_BYTES_INIT;
-  CHECK_OK(weft_text_to_string(t, &s));
-  CHECK_BYTES(s, "");
-  weft_bytes_free(&s);
+  CHECK_TEXT(t, "");
   weft_subscription_free(sub);
   weft_text_free(t);
   weft_doc_free(d);
@@ -483,10 +480,7 @@ static void test_free_undo_manager_from_its_clock(void) {
   bool done = false;
   CHECK_OK(weft_undo_manager_undo(second, &done));
   CHECK(done);
-  weft_bytes s = WEFT_BYTES_INIT;
-  CHECK_OK(weft_text_to_string(t, &s));
-  CHECK_BYTES(s, "");
-  weft_bytes_free(&s);
+  CHECK_TEXT(t, "");
   weft_undo_manager_free(second);
   weft_text_free(t);
   weft_doc_free(d);
@@ -542,10 +536,7 @@ static void test_undo(void) {
   CHECK(b);
   CHECK(strstr(r.json[0], "\"origin\":\"undo\"") != NULL);
   CHECK_OK(weft_undo_manager_undo(um, &b));
-  weft_bytes s = WEFT_BYTES_INIT;
-  CHECK_OK(weft_text_to_string(t, &s));
-  CHECK_BYTES(s, "abcd");
-  weft_bytes_free(&s);
+  CHECK_TEXT(t, "abcd");
   CHECK_OK(weft_undo_manager_can_redo(um, &b));
   CHECK(b);
   CHECK_OK(weft_undo_manager_redo_depth(um, &depth));
@@ -553,9 +544,7 @@ static void test_undo(void) {
   CHECK_OK(weft_undo_manager_redo(um, &b));
   CHECK(b);
   CHECK(strstr(r.json[2], "\"origin\":\"redo\"") != NULL);
-  CHECK_OK(weft_text_to_string(t, &s));
-  CHECK_BYTES(s, "abcdef");
-  weft_bytes_free(&s);
+  CHECK_TEXT(t, "abcdef");
   CHECK_OK(weft_doc_transact(d, undo_inside, um, NULL, 0));
   CHECK_OK(weft_undo_manager_clear(um));
   CHECK_OK(weft_undo_manager_can_undo(um, &b));
