@@ -25,6 +25,15 @@
 // Root containers are named by (name, type): replicas asking for the root
 // "title" as text get the same container without any coordination.
 //
+// Out of memory: an edit, an apply or a transaction that std::bad_alloc
+// cuts short before its first write leaves the document as it was. One cut
+// short after it (or while observers are told) damages the document: the
+// exception reaches the caller, no transaction stays open, and every later
+// edit and apply is refused with errc::corrupted rather than made on top of
+// a half-made state; load the document again. Abseil's hash tables cannot
+// recover from a failed allocation, so running out of memory while one of
+// weft's grows aborts the process instead.
+//
 // A doc is not thread-safe; it may be moved between threads. Handles and
 // subscriptions must not outlive it (subscriptions may: they then do nothing).
 

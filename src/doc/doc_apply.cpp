@@ -88,6 +88,7 @@ struct queued {
 }  // namespace
 
 result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
+  if (damaged_) return damaged_error();
   WEFT_TRY(check_delta(delta));
   const auto table = std::make_shared<const std::vector<container_desc>>(delta.containers);
 
@@ -187,9 +188,11 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
   }
   WEFT_TRY(planner.fits());
 
-  // Phase 3: nothing below can fail.
+  // Phase 3: nothing below can fail but out of memory, which damages the
+  // document (the scope).
   // The ops still waiting become the pending buffer. Planned ops may point
   // into the old one, so it lives until the end of this call.
+  change_scope scope(*this);
   std::map<replica_id, std::map<seq_t, pending_op>> still;
   for (auto& [replica, q] : queues) {
     for (std::size_t i = head[replica]; i < q.size(); ++i) {
@@ -205,7 +208,7 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
   pending_ = std::move(still);
   pending_count_ = waiting;
 
-  begin(o);
+  scope.begin(o);
   for (const auto& nc : planner.containers()) {
     new_container(nc.type, nc.how, nc.name, nc.creator, nc.parent);
   }
@@ -282,7 +285,7 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
     record(c, start.replica, start.seq, n, local);
   }
   for (text_impl* t : deferred) t->build_tree();
-  commit();
+  scope.done();
   return {};
 }
 

@@ -20,24 +20,6 @@ namespace weft::internal {
 
 namespace {
 
-// txn_scope runs a local edit in the open transaction or its own. If the
-// edit throws (out of memory), the transaction still ends, without events.
-class txn_scope {
- public:
-  explicit txn_scope(doc_impl& d) : d_(d) { d_.begin(origin::local()); }
-  ~txn_scope() {
-    if (!done_) d_.abandon();
-  }
-  void done() {
-    done_ = true;
-    d_.commit();
-  }
-
- private:
-  doc_impl& d_;
-  bool done_ = false;
-};
-
 // check_key refuses map keys that are not UTF-8.
 result<void> check_key(std::string_view key) {
   if (!validate_utf8(key)) return make_error(errc::invalid_utf8, "map key is not valid UTF-8");
@@ -65,7 +47,7 @@ result<void> doc_impl::text_insert(std::uint32_t c, std::size_t pos, std::string
   if (!t.fits(n, utf8.size())) return t.capacity_error(n, utf8.size());
   const auto seq = reserve(n);
   if (!seq) return seq.error();
-  txn_scope scope(*this);
+  change_scope scope(*this, origin::local());
   touch* tc = touch_of(c);
   const auto p = static_cast<std::uint32_t>(pos);
   const std::size_t wpos = tc ? *t.to_utf16(pos) : 0;
@@ -93,7 +75,7 @@ result<void> doc_impl::seq_erase(std::uint32_t c, std::size_t pos, std::size_t l
   if (!t.fits(len, 0)) return t.capacity_error(len, 0);
   const auto seq = reserve(len);
   if (!seq) return seq.error();
-  txn_scope scope(*this);
+  change_scope scope(*this, origin::local());
   touch* tc = touch_of(c);
   const auto p = static_cast<std::uint32_t>(pos);
   const auto n = static_cast<std::uint32_t>(len);
@@ -152,7 +134,7 @@ result<void> doc_impl::seq_insert_cells(std::uint32_t c, std::size_t pos,
   if (pos > t.size()) return make_error(errc::out_of_range, "insert past the end");
   const auto seq = reserve(n);
   if (!seq) return seq.error();
-  txn_scope scope(*this);
+  change_scope scope(*this, origin::local());
   touch* tc = touch_of(c);
   const std::size_t wpos = tc && !is_list ? *t.to_utf16(pos) : pos;
   const op_id first{replica_, *seq};
@@ -225,7 +207,7 @@ result<void> doc_impl::map_write_cell(std::uint32_t c, std::uint32_t key,
                                       std::optional<cell> v) {
   const auto seq = reserve_write();
   if (!seq) return seq.error();
-  txn_scope scope(*this);
+  change_scope scope(*this, origin::local());
   touch* tc = touch_of(c);
   map_state& m = *containers_[c]->map;
   const op_id id{replica_, *seq};
@@ -331,7 +313,7 @@ result<void> doc_impl::counter_increment(std::uint32_t c, std::int64_t amount, b
   }
   const auto seq = reserve(1);
   if (!seq) return seq.error();
-  txn_scope scope(*this);
+  change_scope scope(*this, origin::local());
   const auto local = static_cast<std::uint32_t>(st.adds.size());
   integrate_add(c, op_id{replica_, *seq}, amount, touch_of(c));
   record(c, replica_, *seq, 1, local);

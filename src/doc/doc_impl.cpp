@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <new>
 #include <string>
 #include <utility>
 
@@ -95,6 +96,7 @@ doc_impl::doc_impl(const doc_impl& other, replica_id replica)
       log_by_replica_(other.log_by_replica_),
       pending_(other.pending_),
       pending_count_(other.pending_count_),
+      damaged_(other.damaged_),
       observers_(std::make_shared<observer_registry>()) {
   WEFT_ASSERT(!other.in_transaction(), "fork inside a transaction");
   observers_->mirror_count(&observer_count_);
@@ -268,6 +270,7 @@ std::optional<std::vector<path_segment>> doc_impl::path(std::uint32_t c) const {
 // Local op plumbing
 
 result<seq_t> doc_impl::reserve(std::uint64_t n) {
+  if (damaged_) return damaged_error();
   const seq_t next = own_next_;
   if (next > max_seq || n - 1 > max_seq - next) {
     return make_error(errc::seq_exhausted,
@@ -499,6 +502,11 @@ void doc_impl::begin(const weft::origin& o) {
 void doc_impl::commit() {
   WEFT_ASSERT(txn_.depth > 0, "commit without a transaction");
   if (--txn_.depth > 0) return;
+  if (damaged_) {
+    // What the transaction recorded may be half made: nobody is told.
+    txn_ = txn_state{};
+    return;
+  }
   if (observer_count_ == 0 && undo_managers_.empty()) {
     // Nobody to tell (the common case of a replay or a headless replica):
     // the transaction recorded no touches and no undo records.
@@ -506,13 +514,31 @@ void doc_impl::commit() {
   }
   txn_state done = std::move(txn_);
   txn_ = txn_state{};
-  for (undo_impl* u : undo_managers_) u->on_commit(done.origin, done.undo);
-  dispatch(done);
+  try {
+    for (undo_impl* u : undo_managers_) u->on_commit(done.origin, done.undo);
+    dispatch(done);
+  } catch (const std::bad_alloc&) {
+    // Some observers or undo managers missed a change the document holds.
+    // (Any other exception comes from an observer and leaves it as it is.)
+    damaged_ = true;
+    throw;
+  }
 }
 
 void doc_impl::abandon() noexcept {
   if (--txn_.depth > 0) return;
   txn_ = txn_state{};
+}
+
+weft::error doc_impl::damaged_error() {
+  return make_error(errc::corrupted,
+                    "the document ran out of memory part way through a change, so it may be "
+                    "half changed; it refuses further changes (load it again)");
+}
+
+void doc_impl::damage(bool began) noexcept {
+  damaged_ = true;
+  if (began) abandon();
 }
 
 // ---------------------------------------------------------------------------

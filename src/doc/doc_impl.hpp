@@ -31,7 +31,6 @@
 #include <variant>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "doc/observer_registry.hpp"
 #include "text_impl.hpp"
 #include "weft/doc.hpp"
@@ -40,6 +39,7 @@
 #include "weft/origin.hpp"
 #include "weft/undo_manager.hpp"
 #include "weft/value.hpp"
+#include "internal/hash_table.hpp"
 
 namespace weft::internal {
 
@@ -78,7 +78,7 @@ struct map_record {
 // overwritten, the winner (highest (lamport, replica)) first.
 struct map_state {
   std::vector<std::string> key_names;
-  absl::flat_hash_map<std::string, std::uint32_t> key_index;
+  flat_map<std::string, std::uint32_t> key_index;
   std::vector<std::vector<std::uint32_t>> live;
   std::vector<map_record> records;
   std::vector<op_id> preds;
@@ -164,7 +164,7 @@ struct txn_state {
   std::size_t log_begin = 0;
   std::uint32_t log_last_count = 0;  // ops in the entry before log_begin then
   std::vector<touch> touches;
-  absl::flat_hash_map<std::uint32_t, std::uint32_t> touch_index;
+  flat_map<std::uint32_t, std::uint32_t> touch_index;
   std::vector<undo_record> undo;
 };
 
@@ -224,6 +224,14 @@ class doc_impl {
   // abandon ends a transaction whose edit threw, without raising events.
   void abandon() noexcept;
   bool in_transaction() const noexcept { return txn_.depth > 0; }
+  // damaged: a change was cut short by an exception (out of memory) after
+  // its first write, so the state may be half made. Every later change is
+  // refused (damaged_error); the application loads the document again.
+  bool damaged() const noexcept { return damaged_; }
+  static weft::error damaged_error();
+  // damage marks the document damaged and ends the transaction the cut
+  // change had begun, if it had (`began`), without raising events.
+  void damage(bool began) noexcept;
 
   // Replication.
   // version is the document's version vector. This replica's own entry is
@@ -316,20 +324,20 @@ class doc_impl {
 
   // Delta building.
   void append_entry(const log_entry& e, seq_t from, doc_delta& out,
-                    absl::flat_hash_map<std::uint32_t, std::uint32_t>& table) const;
+                    flat_map<std::uint32_t, std::uint32_t>& table) const;
   std::uint32_t table_slot(std::uint32_t c, doc_delta& out,
-                           absl::flat_hash_map<std::uint32_t, std::uint32_t>& table) const;
+                           flat_map<std::uint32_t, std::uint32_t>& table) const;
   // delta_between returns the ops logged since the log had `begin` entries
   // and its last one held `last_count` ops.
   doc_delta delta_between(std::size_t begin, std::uint32_t last_count) const;
   delta_value to_delta_value(const cell& v, doc_delta& out,
-                             absl::flat_hash_map<std::uint32_t, std::uint32_t>& table) const;
+                             flat_map<std::uint32_t, std::uint32_t>& table) const;
 
   replica_id replica_;
   doc_options options_;
   std::vector<std::unique_ptr<container_state>> containers_;
   std::map<std::pair<std::string, container_type>, std::uint32_t> roots_;
-  absl::flat_hash_map<op_id, std::uint32_t> created_;
+  flat_map<op_id, std::uint32_t> created_;
   std::map<std::tuple<std::uint32_t, std::string, container_type>, std::uint32_t> derived_;
 
   mutable version_vector version_;  // this replica's entry may lag own_next_
@@ -337,17 +345,46 @@ class doc_impl {
   std::uint64_t lamport_ = 0;
   std::uint64_t op_count_ = 0;
   std::vector<log_entry> log_;
-  absl::flat_hash_map<replica_id, std::vector<std::uint32_t>> log_by_replica_;
+  flat_map<replica_id, std::vector<std::uint32_t>> log_by_replica_;
 
   std::map<replica_id, std::map<seq_t, pending_op>> pending_;
   std::uint64_t pending_count_ = 0;
 
   txn_state txn_;
+  bool damaged_ = false;
   std::shared_ptr<observer_registry> observers_;
   std::size_t observer_count_ = 0;  // kept equal to observers_'s size
   std::vector<undo_impl*> undo_managers_;
   std::vector<lv_span> scratch_;
   std::vector<op_id> preds_scratch_;
+};
+
+// change_scope guards a change from its first write: if an exception leaves
+// the scope before done(), the document is damaged (doc_impl::damage). With
+// an origin it runs the change in the open transaction or one of its own.
+class change_scope {
+ public:
+  explicit change_scope(doc_impl& d) noexcept : d_(d) {}
+  change_scope(doc_impl& d, const weft::origin& o) : d_(d) { begin(o); }
+  change_scope(const change_scope&) = delete;
+  change_scope& operator=(const change_scope&) = delete;
+  ~change_scope() {
+    if (!done_) d_.damage(began_);
+  }
+  void begin(const weft::origin& o) {
+    d_.begin(o);
+    began_ = true;
+  }
+  // done ends the guard and commits the transaction it began.
+  void done() {
+    done_ = true;
+    if (began_) d_.commit();
+  }
+
+ private:
+  doc_impl& d_;
+  bool began_ = false;
+  bool done_ = false;
 };
 
 // op_size returns how many operations a doc_op holds (saturating).

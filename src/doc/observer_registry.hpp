@@ -19,10 +19,10 @@
 #include <variant>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "weft/doc_delta.hpp"
 #include "weft/event.hpp"
 #include "weft/origin.hpp"
+#include "internal/hash_table.hpp"
 
 namespace weft {
 struct presence_event;
@@ -115,8 +115,8 @@ class observer_registry {
   std::size_t* mirror_ = nullptr;
   std::uint64_t next_id_ = 1;
   std::map<std::uint64_t, entry> entries_;
-  absl::flat_hash_map<std::uint32_t, int> direct_;
-  absl::flat_hash_map<std::uint32_t, int> deep_;
+  flat_map<std::uint32_t, int> direct_;
+  flat_map<std::uint32_t, int> deep_;
   int updates_ = 0;
 };
 

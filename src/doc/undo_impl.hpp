@@ -20,9 +20,9 @@
 #include <span>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "doc/doc_impl.hpp"
 #include "weft/undo_manager.hpp"
+#include "internal/hash_table.hpp"
 
 namespace weft::internal {
 
@@ -93,7 +93,7 @@ class undo_impl {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   // redone_ maps an element an undo or redo re-inserted to its new copy, so
   // that older steps naming the original reach the copy.
-  absl::flat_hash_map<op_id, op_id> redone_;
+  flat_map<op_id, op_id> redone_;
   std::optional<error> failed_;
 };
 

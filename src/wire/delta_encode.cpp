@@ -16,12 +16,12 @@
 #include <variant>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "weft/internal/utf8.hpp"
 #include "wire/column.hpp"
 #include "wire/delta_codec.hpp"
 #include "wire/deleted_set.hpp"
 #include "wire/reused.hpp"
+#include "internal/hash_table.hpp"
 
 namespace weft::internal {
 namespace {
@@ -106,7 +106,7 @@ class delta_encoder {
   std::vector<std::uint64_t> value_kinds_;
   byte_writer value_data_, containers_, keys_;
   byte_writer scratch_;  // one buffer for every rle column in turn
-  absl::flat_hash_map<std::string_view, std::uint64_t> key_index_;
+  flat_map<std::string_view, std::uint64_t> key_index_;
   std::vector<std::string_view> key_names_;
   std::vector<std::uint64_t> key_of_, lamports_, pred_counts_, pred_replicas_, pred_seqs_;
   std::vector<std::uint64_t> amounts_;
