@@ -54,7 +54,7 @@ function replay(adapter, trace, schedule) {
     return { ms: run.ms, docs: run.value.docs };
   }
   const run = timed(() => replaySequential(adapter, trace));
-  check('replay', run.value.text, trace.endContent);
+  if (adapter.checked !== false) check('replay', run.value.text, trace.endContent);
   return { ms: run.ms, docs: [run.value.doc] };
 }
 

@@ -13,6 +13,8 @@
 //                         transaction ([pos, del, ins] patches, UTF-16 =
 //                         code-point positions in these traces)
 //   text(doc)             the text as a JS string
+//   checked               optional: false for a row that builds no text
+//                         (harness), whose replay is not checked
 //   encodeFull(doc), encodeState(doc)  Uint8Array, or null without that form
 //   load(bytes)           a fresh replica from encodeFull's bytes (or
 //                         encodeState's where there is no full form)
@@ -40,6 +42,7 @@ const loaders = {
   'json-joy': async () => (await import('./json-joy.mjs')).jsonJoy,
   'diamond-types': async () => (await import('./diamond-types.mjs')).diamondTypes,
   'js-string': async () => (await import('./js-string.mjs')).jsString,
+  harness: async () => (await import('./harness.mjs')).harness,
 };
 
 export const libraryNames = Object.keys(loaders);

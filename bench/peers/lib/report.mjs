@@ -39,7 +39,7 @@ const mib = (x) => (x == null ? '-' : (x / 1048576).toFixed(1).replace(/^-0\.0$/
 const ratio = (a, b) => (a == null || b == null || b === 0 ? '-' : `${(a / b).toFixed(2)}x`);
 
 // peers: the libraries weft is compared with (not weft, not the baseline).
-const isPeer = (lib) => lib !== 'weft' && lib !== 'js-string';
+const isPeer = (lib) => lib !== 'weft' && lib !== 'js-string' && lib !== 'harness';
 
 function traceTable(info, rows, libs) {
   const kind = info.concurrent
