@@ -87,6 +87,8 @@ result<void> doc_impl::check(bool deep) const {
     return make_error(errc::corrupted, "doc invariant: " + std::move(what));
   };
   if (txn_.depth < 0) return fail("negative transaction depth");
+  // A damaged document keeps no invariant but refusing changes.
+  if (damaged()) return fail("damaged: a change ran out of memory part way");
   WEFT_TRY(weft::internal::check(version()));
 
   // Containers: parents precede children; indexes agree; per-type state.

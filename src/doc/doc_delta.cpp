@@ -12,9 +12,9 @@
 #include <utility>
 
 #include "doc/doc_impl.hpp"
+#include "internal/hash_table.hpp"
 #include "weft/internal/saturating.hpp"
 #include "weft/internal/utf8.hpp"
-#include "internal/hash_table.hpp"
 
 namespace weft {
 

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "doc/observer_registry.hpp"
+#include "internal/hash_table.hpp"
 #include "text_impl.hpp"
 #include "weft/doc.hpp"
 #include "weft/doc_delta.hpp"
@@ -39,7 +40,6 @@
 #include "weft/origin.hpp"
 #include "weft/undo_manager.hpp"
 #include "weft/value.hpp"
-#include "internal/hash_table.hpp"
 
 namespace weft::internal {
 

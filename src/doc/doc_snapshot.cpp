@@ -19,10 +19,10 @@
 #include <vector>
 
 #include "doc/doc_impl.hpp"
-#include "weft/internal/utf8.hpp"
-#include "wire/delta_codec.hpp"
-#include "wire/deleted_set.hpp"
 #include "internal/hash_table.hpp"
+#include "weft/internal/utf8.hpp"
+#include "wire/deleted_set.hpp"
+#include "wire/delta_codec.hpp"
 
 namespace weft::internal {
 namespace {

@@ -19,10 +19,10 @@
 #include <variant>
 #include <vector>
 
+#include "internal/hash_table.hpp"
 #include "weft/doc_delta.hpp"
 #include "weft/event.hpp"
 #include "weft/origin.hpp"
-#include "internal/hash_table.hpp"
 
 namespace weft {
 struct presence_event;

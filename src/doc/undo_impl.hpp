@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "doc/doc_impl.hpp"
-#include "weft/undo_manager.hpp"
 #include "internal/hash_table.hpp"
+#include "weft/undo_manager.hpp"
 
 namespace weft::internal {
 

@@ -17,8 +17,8 @@
 #include <utility>
 #include <vector>
 
-#include "weft/doc_delta.hpp"
 #include "internal/hash_table.hpp"
+#include "weft/doc_delta.hpp"
 
 namespace weft::internal {
 

@@ -16,12 +16,12 @@
 #include <variant>
 #include <vector>
 
+#include "internal/hash_table.hpp"
 #include "weft/internal/utf8.hpp"
 #include "wire/column.hpp"
-#include "wire/delta_codec.hpp"
 #include "wire/deleted_set.hpp"
+#include "wire/delta_codec.hpp"
 #include "wire/reused.hpp"
-#include "internal/hash_table.hpp"
 
 namespace weft::internal {
 namespace {
