@@ -491,11 +491,19 @@ void doc_impl::begin(const weft::origin& o) {
   // A manager's callbacks may destroy managers (itself included): each is
   // told only while it is still attached.
   // Inline for the usual one or two: every local edit comes through here.
-  const absl::InlinedVector<undo_impl*, 4> managers(undo_managers_.begin(), undo_managers_.end());
-  for (undo_impl* u : managers) {
-    if (std::find(undo_managers_.begin(), undo_managers_.end(), u) != undo_managers_.end()) {
-      u->on_begin(txn_.origin);
+  try {
+    const absl::InlinedVector<undo_impl*, 4> managers(undo_managers_.begin(),
+                                                      undo_managers_.end());
+    for (undo_impl* u : managers) {
+      if (std::find(undo_managers_.begin(), undo_managers_.end(), u) != undo_managers_.end()) {
+        u->on_begin(txn_.origin);
+      }
     }
+  } catch (...) {
+    // A manager's clock threw (or no memory for the copy): the transaction
+    // never began, and nothing was written.
+    txn_ = txn_state{};
+    throw;
   }
 }
 

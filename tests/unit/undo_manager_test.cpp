@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -772,6 +773,29 @@ TEST_CASE("undo: a step that would not fit changes nothing and stays") {
   CHECK(um.undo_depth() == 1);
   CHECK(um.redo_depth() == 0);
   require_sound(a);
+}
+
+TEST_CASE("undo: a clock that throws leaves no transaction open and the edit unmade") {
+  doc a(kA);
+  bool fail = false;
+  undo_options o;
+  o.now_ms = [&fail]() -> std::int64_t {
+    if (fail) throw std::runtime_error("clock unavailable");
+    return 1'000'000;
+  };
+  undo_manager um(a, o);
+  auto t = a.get_text("t");
+  ok(t.insert(0, "ab"));
+  fail = true;
+  CHECK_THROWS_AS((void)t.insert(2, "c"), std::runtime_error);
+  CHECK_FALSE(a.in_transaction());
+  CHECK(t.to_string() == "ab");
+  require_sound(a);
+  fail = false;
+  ok(t.insert(2, "c"));
+  CHECK(t.to_string() == "abc");
+  CHECK(undo(um, a));
+  CHECK(t.to_string().empty());
 }
 
 TEST_CASE("undo: nothing to undo is not an error") {
