@@ -30,9 +30,7 @@
 // short after it (or while observers are told) damages the document: the
 // exception reaches the caller, no transaction stays open, and every later
 // edit and apply is refused with errc::corrupted rather than made on top of
-// a half-made state; load the document again. Abseil's hash tables cannot
-// recover from a failed allocation, so running out of memory while one of
-// weft's grows aborts the process instead.
+// a half-made state; load the document again.
 //
 // A doc is not thread-safe; it may be moved between threads. Handles and
 // subscriptions must not outlive it (subscriptions may: they then do nothing).

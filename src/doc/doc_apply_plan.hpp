@@ -142,11 +142,11 @@ class doc_planner {
 
   const doc_impl& d_;
   // Node-based, so that the remembered entry (next_last_) stays put.
-  node_map<replica_id, seq_t> sim_next_;
+  hash_map<replica_id, seq_t> sim_next_;
   mutable replica_id next_last_r_{};
   mutable const seq_t* next_last_ = nullptr;
   // Node-based, so that the remembered entry stays put as others are added.
-  node_map<std::pair<std::uint32_t, replica_id>, std::vector<std::pair<seq_t, seq_t>>>
+  hash_map<std::pair<std::uint32_t, replica_id>, std::vector<std::pair<seq_t, seq_t>>>
       sim_inserts_;
   mutable std::uint32_t last_inserts_c_ = 0;
   mutable replica_id last_inserts_r_{};

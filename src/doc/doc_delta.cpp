@@ -46,7 +46,7 @@ std::uint64_t op_size(const doc_op& op) noexcept {
 
 std::uint32_t doc_impl::table_slot(
     std::uint32_t c, doc_delta& out,
-    flat_map<std::uint32_t, std::uint32_t>& table) const {
+    hash_map<std::uint32_t, std::uint32_t>& table) const {
   if (auto it = table.find(c); it != table.end()) return it->second;
   const container_state& st = *containers_[c];
   container_desc d;
@@ -68,7 +68,7 @@ std::uint32_t doc_impl::table_slot(
 
 delta_value doc_impl::to_delta_value(
     const cell& v, doc_delta& out,
-    flat_map<std::uint32_t, std::uint32_t>& table) const {
+    hash_map<std::uint32_t, std::uint32_t>& table) const {
   return std::visit(
       [&](const auto& x) -> delta_value {
         using T = std::decay_t<decltype(x)>;
@@ -82,7 +82,7 @@ delta_value doc_impl::to_delta_value(
 }
 
 void doc_impl::append_entry(const log_entry& e, seq_t from, doc_delta& out,
-                            flat_map<std::uint32_t, std::uint32_t>& table) const {
+                            hash_map<std::uint32_t, std::uint32_t>& table) const {
   const std::uint32_t c = e.container;
   const container_state& st = *containers_[c];
   const seq_t end = e.seq + e.count;
@@ -149,7 +149,7 @@ doc_delta doc_impl::delta_since(const version_vector& since) const {
   }
   std::sort(entries.begin(), entries.end());
   doc_delta out;
-  flat_map<std::uint32_t, std::uint32_t> table;
+  hash_map<std::uint32_t, std::uint32_t> table;
   for (const std::uint32_t i : entries) {
     const log_entry& e = log_[i];
     append_entry(e, std::max(e.seq, since.get(e.replica)), out, table);
@@ -159,7 +159,7 @@ doc_delta doc_impl::delta_since(const version_vector& since) const {
 
 doc_delta doc_impl::delta_between(std::size_t begin, std::uint32_t last_count) const {
   doc_delta out;
-  flat_map<std::uint32_t, std::uint32_t> table;
+  hash_map<std::uint32_t, std::uint32_t> table;
   if (begin > 0 && log_[begin - 1].count > last_count) {
     const log_entry& e = log_[begin - 1];
     append_entry(e, e.seq + last_count, out, table);

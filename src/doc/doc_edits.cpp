@@ -190,9 +190,12 @@ result<std::uint32_t> doc_impl::list_insert_container(std::uint32_t c, std::size
   if (!containers_[c]->seq->fits(1, 1)) return containers_[c]->seq->capacity_error(1, 1);
   const auto seq = reserve(1);
   if (!seq) return seq.error();
+  change_scope guard(*this);  // from the child's creation on
   const std::uint32_t child = new_container(type, container_desc::kind::created, {},
                                             op_id{replica_, *seq}, c);
-  WEFT_TRY(seq_insert_cells(c, pos, {}, {cref{child}}, nullptr));
+  const auto inserted = seq_insert_cells(c, pos, {}, {cref{child}}, nullptr);
+  guard.done();
+  WEFT_TRY(inserted);
   return child;
 }
 
@@ -271,9 +274,12 @@ result<std::uint32_t> doc_impl::map_set_container(std::uint32_t c, std::string_v
   // write cannot fail and leave it behind under an op id never used.
   const auto seq = reserve_write();
   if (!seq) return seq.error();
+  change_scope guard(*this);  // from the child's creation on
   const std::uint32_t child = new_container(type, container_desc::kind::created, {},
                                             op_id{replica_, *seq}, c);
-  WEFT_TRY(map_write_cell(c, containers_[c]->map->intern(key), cref{child}));
+  const auto written = map_write_cell(c, containers_[c]->map->intern(key), cref{child});
+  guard.done();
+  WEFT_TRY(written);
   return child;
 }
 
@@ -294,11 +300,14 @@ result<std::uint32_t> doc_impl::map_get_or_create(std::uint32_t c, std::string_v
     return make_error(errc::capacity_exceeded, "containers nest at most 100 deep");
   }
   if (const auto seq = reserve_write(); !seq) return seq.error();
+  change_scope guard(*this);  // from the child's creation on
   std::uint32_t child = find_derived(c, key, type);
   if (child == no_container) {
     child = new_container(type, container_desc::kind::derived, std::string(key), {}, c);
   }
-  WEFT_TRY(map_write_cell(c, m.intern(key), cref{child}));
+  const auto written = map_write_cell(c, m.intern(key), cref{child});
+  guard.done();
+  WEFT_TRY(written);
   return child;
 }
 

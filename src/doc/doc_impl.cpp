@@ -17,7 +17,6 @@
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
-#include "absl/strings/string_view.h"
 #include "doc/doc_impl.hpp"
 #include "doc/event_builder.hpp"
 #include "doc/undo_impl.hpp"
@@ -30,17 +29,28 @@ namespace weft::internal {
 // map_state
 
 std::uint32_t map_state::intern(std::string_view key) {
-  auto it = key_index.find(absl::string_view(key.data(), key.size()));
+  auto it = key_index.find(key);
   if (it != key_index.end()) return it->second;
+  // All or nothing: a local edit interns its key before its change begins.
   const auto k = static_cast<std::uint32_t>(key_names.size());
   key_names.emplace_back(key);
-  key_index.emplace(std::string(key), k);
-  live.emplace_back();
+  try {
+    live.emplace_back();
+    try {
+      key_index.emplace(std::string(key), k);
+    } catch (...) {
+      live.pop_back();
+      throw;
+    }
+  } catch (...) {
+    key_names.pop_back();
+    throw;
+  }
   return k;
 }
 
 std::optional<std::uint32_t> map_state::find(std::string_view key) const {
-  auto it = key_index.find(absl::string_view(key.data(), key.size()));
+  auto it = key_index.find(key);
   if (it == key_index.end()) return std::nullopt;
   return it->second;
 }
@@ -567,7 +577,8 @@ std::size_t doc_impl::memory_usage() const noexcept {
                m.preds.capacity() * sizeof(op_id) +
                m.live.capacity() * sizeof(std::vector<std::uint32_t>) +
                m.key_names.capacity() * sizeof(std::string) +
-               m.key_index.capacity() * (sizeof(std::string) + 8);
+               m.key_index.bucket_count() * sizeof(void*) +
+               m.key_index.size() * (sizeof(std::string) + 24);
       for (const auto& l : m.live) total += l.capacity() * 4;
       for (const auto& k : m.key_names) {
         if (k.capacity() > 15) total += 2 * k.capacity();

@@ -78,7 +78,7 @@ struct map_record {
 // overwritten, the winner (highest (lamport, replica)) first.
 struct map_state {
   std::vector<std::string> key_names;
-  flat_map<std::string, std::uint32_t> key_index;
+  hash_map<std::string, std::uint32_t> key_index;
   std::vector<std::vector<std::uint32_t>> live;
   std::vector<map_record> records;
   std::vector<op_id> preds;
@@ -164,7 +164,7 @@ struct txn_state {
   std::size_t log_begin = 0;
   std::uint32_t log_last_count = 0;  // ops in the entry before log_begin then
   std::vector<touch> touches;
-  flat_map<std::uint32_t, std::uint32_t> touch_index;
+  hash_map<std::uint32_t, std::uint32_t> touch_index;
   std::vector<undo_record> undo;
 };
 
@@ -324,20 +324,20 @@ class doc_impl {
 
   // Delta building.
   void append_entry(const log_entry& e, seq_t from, doc_delta& out,
-                    flat_map<std::uint32_t, std::uint32_t>& table) const;
+                    hash_map<std::uint32_t, std::uint32_t>& table) const;
   std::uint32_t table_slot(std::uint32_t c, doc_delta& out,
-                           flat_map<std::uint32_t, std::uint32_t>& table) const;
+                           hash_map<std::uint32_t, std::uint32_t>& table) const;
   // delta_between returns the ops logged since the log had `begin` entries
   // and its last one held `last_count` ops.
   doc_delta delta_between(std::size_t begin, std::uint32_t last_count) const;
   delta_value to_delta_value(const cell& v, doc_delta& out,
-                             flat_map<std::uint32_t, std::uint32_t>& table) const;
+                             hash_map<std::uint32_t, std::uint32_t>& table) const;
 
   replica_id replica_;
   doc_options options_;
   std::vector<std::unique_ptr<container_state>> containers_;
   std::map<std::pair<std::string, container_type>, std::uint32_t> roots_;
-  flat_map<op_id, std::uint32_t> created_;
+  hash_map<op_id, std::uint32_t> created_;
   std::map<std::tuple<std::uint32_t, std::string, container_type>, std::uint32_t> derived_;
 
   mutable version_vector version_;  // this replica's entry may lag own_next_
@@ -345,7 +345,7 @@ class doc_impl {
   std::uint64_t lamport_ = 0;
   std::uint64_t op_count_ = 0;
   std::vector<log_entry> log_;
-  flat_map<replica_id, std::vector<std::uint32_t>> log_by_replica_;
+  hash_map<replica_id, std::vector<std::uint32_t>> log_by_replica_;
 
   std::map<replica_id, std::map<seq_t, pending_op>> pending_;
   std::uint64_t pending_count_ = 0;

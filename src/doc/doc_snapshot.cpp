@@ -155,7 +155,7 @@ void doc_impl::snapshot_runs(bool state_only, std::vector<container_desc>& table
                              enc_delta& out) const {
   out = {};
   doc_delta slots;  // table_slot fills its container table
-  flat_map<std::uint32_t, std::uint32_t> slot_of;
+  hash_map<std::uint32_t, std::uint32_t> slot_of;
   auto value_of = [&](const cell& v) -> enc_value {
     if (const auto* c = std::get_if<cref>(&v)) return {8, table_slot(c->index, slots, slot_of), {}};
     return enc_scalar_of(v);
@@ -298,7 +298,7 @@ void doc_impl::snapshot_runs(bool state_only, std::vector<container_desc>& table
   }
 
   if (state_only) {
-    flat_set<op_id> live;
+    hash_set<op_id> live;
     for (const auto& st : containers_) {
       if (!st->map) continue;
       for (const auto& key_live : st->map->live) {
@@ -343,14 +343,14 @@ void doc_impl::snapshot_ops(bool state_only, doc_delta& ops, doc_delta& pending)
     runs += st->adds.size();
   }
   ops.ops.reserve(runs + log_.size());
-  flat_map<std::uint32_t, std::uint32_t> table;
+  hash_map<std::uint32_t, std::uint32_t> table;
   for (const auto& [r, list] : replicas) {
     for (const std::uint32_t i : *list) append_entry(log_[i], log_[i].seq, ops, table);
   }
   merge_runs(ops.ops);
 
   if (state_only) {
-    flat_set<op_id> live;
+    hash_set<op_id> live;
     for (const auto& st : containers_) {
       if (!st->map) continue;
       for (const auto& key_live : st->map->live) {

@@ -115,8 +115,8 @@ class observer_registry {
   std::size_t* mirror_ = nullptr;
   std::uint64_t next_id_ = 1;
   std::map<std::uint64_t, entry> entries_;
-  flat_map<std::uint32_t, int> direct_;
-  flat_map<std::uint32_t, int> deep_;
+  hash_map<std::uint32_t, int> direct_;
+  hash_map<std::uint32_t, int> deep_;
   int updates_ = 0;
 };
 

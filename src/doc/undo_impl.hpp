@@ -93,7 +93,7 @@ class undo_impl {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   // redone_ maps an element an undo or redo re-inserted to its new copy, so
   // that older steps naming the original reach the copy.
-  flat_map<op_id, op_id> redone_;
+  hash_map<op_id, op_id> redone_;
   std::optional<error> failed_;
 };
 

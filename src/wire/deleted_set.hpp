@@ -97,7 +97,7 @@ class deleted_set {
   }
 
  private:
-  flat_map<replica_id, std::vector<std::pair<seq_t, seq_t>>> ranges_;
+  hash_map<replica_id, std::vector<std::pair<seq_t, seq_t>>> ranges_;
   // Where segments last stopped: ranges_ of last_replica_, from last_at_.
   mutable const std::vector<std::pair<seq_t, seq_t>>* last_ = nullptr;
   mutable replica_id last_replica_{};

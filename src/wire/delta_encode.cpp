@@ -106,7 +106,7 @@ class delta_encoder {
   std::vector<std::uint64_t> value_kinds_;
   byte_writer value_data_, containers_, keys_;
   byte_writer scratch_;  // one buffer for every rle column in turn
-  flat_map<std::string_view, std::uint64_t> key_index_;
+  hash_map<std::string_view, std::uint64_t> key_index_;
   std::vector<std::string_view> key_names_;
   std::vector<std::uint64_t> key_of_, lamports_, pred_counts_, pred_replicas_, pred_seqs_;
   std::vector<std::uint64_t> amounts_;

@@ -31,14 +31,13 @@
 
 namespace {
 
-// g_left is how many throwing allocations succeed before every one fails;
-// negative: unarmed. The nothrow ones never fail: weft's hash tables
-// allocate with them and abort when they fail (internal/hash_table.hpp).
+// g_left is how many allocations succeed before every one fails; negative:
+// unarmed.
 long g_left = -1;
 
-void* allocate(std::size_t n, std::size_t align, bool may_fail = true) {
-  if (may_fail && g_left == 0) throw std::bad_alloc();
-  if (may_fail && g_left > 0) --g_left;
+void* allocate(std::size_t n, std::size_t align) {
+  if (g_left == 0) throw std::bad_alloc();
+  if (g_left > 0) --g_left;
   if (n == 0) n = 1;
   void* p = align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__
                 ? std::malloc(n)
@@ -64,7 +63,7 @@ void* operator new[](std::size_t n, std::align_val_t a) {
 }
 void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
   try {
-    return allocate(n, 0, false);
+    return allocate(n, 0);
   } catch (const std::bad_alloc&) {
     return nullptr;
   }
@@ -74,7 +73,7 @@ void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept {
 }
 void* operator new(std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
   try {
-    return allocate(n, static_cast<std::size_t>(a), false);
+    return allocate(n, static_cast<std::size_t>(a));
   } catch (const std::bad_alloc&) {
     return nullptr;
   }
@@ -211,8 +210,9 @@ TEST_CASE("doc_oom: a local edit that runs out of memory leaves the doc as it wa
   const doc_delta delta = source_delta(want);
   // Each edit on a copy of the same document, watched by an observer (events
   // are built as the edit goes) or not.
-  const std::vector<std::string> kinds = {"text insert", "text erase", "map set",
-                                          "list insert", "transaction"};
+  const std::vector<std::string> kinds = {"text insert", "text erase",  "map set",
+                                          "new key",     "list insert", "map of a text",
+                                          "list of a map", "transaction"};
   outcome all;
   for (const std::string& kind : kinds) {
     for (const bool observed : {false, true}) {
@@ -230,6 +230,17 @@ TEST_CASE("doc_oom: a local edit that runs out of memory leaves the doc as it wa
           if (kind == "text insert") return t.insert(3, "\xF0\x9F\x98\x80 abc");
           if (kind == "text erase") return t.erase(2, 5);
           if (kind == "map set") return d.get_map("m").set("key", "v");
+          if (kind == "new key") return d.get_map("m").set("a key of its own", 7);
+          if (kind == "map of a text") {
+            const auto child = d.get_map("m").set_text("child");
+            if (!child) return child.error();
+            return {};
+          }
+          if (kind == "list of a map") {
+            const auto child = d.get_list("l").insert_map(0);
+            if (!child) return child.error();
+            return {};
+          }
           if (kind == "list insert") {
             return d.get_list("l").insert(0, std::vector<weft::value>{1, "two"});
           }
