@@ -115,7 +115,6 @@ result<std::size_t> text_impl::to_utf16(std::size_t pos) const {
     return make_error(errc::out_of_range,
                       fmt::format("position {} past the end ({})", pos, size()));
   }
-  if (size_utf16() == size()) return pos;
   return std::size_t{seq_.width_at(static_cast<std::uint32_t>(pos))};
 }
 
@@ -124,9 +123,6 @@ result<std::size_t> text_impl::from_utf16(std::size_t units) const {
     return make_error(errc::out_of_range, fmt::format("UTF-16 offset {} past the end ({})",
                                                       units, size_utf16()));
   }
-  // A text without astral characters counts both units alike: no descent
-  // (the common case, and one per edit through the UTF-16 bindings).
-  if (size_utf16() == size()) return units;
   std::uint32_t pos = 0;
   if (!seq_.pos_at_width(static_cast<std::uint32_t>(units), &pos)) {
     return make_error(errc::not_char_boundary,

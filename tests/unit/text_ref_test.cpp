@@ -118,8 +118,8 @@ TEST_CASE("text_ref: positions count code points; UTF-16 on the side") {
   CHECK(take(t.slice(4, 100)) == "\xE6\x97\xA5");
   CHECK(take(t.slice(5, 1)).empty());
   CHECK(t.slice(6, 0).code() == errc::out_of_range);
-  // Without the emoji both counts agree again (the conversions take a
-  // shortcut then), and the ends still hold.
+  // Without the emoji both counts agree again (sequence::width_at and
+  // pos_at_width take a shortcut then), and the ends still hold.
   ok(t.erase(2, 1));
   CHECK(t.size_utf16() == t.size());
   for (std::size_t p = 0; p <= t.size(); ++p) {
