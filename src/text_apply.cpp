@@ -470,4 +470,83 @@ void text_impl::build_tree() {
   }
 }
 
+result<void> text_impl::fill_live(std::string_view live) {
+  // Where each visible item's characters are in `live`.
+  struct piece {
+    lv_t lv;
+    std::uint32_t len;
+    std::size_t off;
+  };
+  const bool ascii = std::all_of(live.begin(), live.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  // skip returns the byte length of the first `n` code points of `s`.
+  auto skip = [ascii](std::string_view s, std::size_t n) {
+    return ascii ? std::min(n, s.size()) : utf8_advance(s, n);
+  };
+  std::vector<piece> pieces;
+  std::size_t at = 0;
+  seq_.for_each([&](const seq_item& it) {
+    if (it.deleted()) return true;
+    pieces.push_back({it.lv, it.len(), at});
+    at += skip(live.substr(at), it.len());
+    return true;
+  });
+  WEFT_ASSERT(at == live.size(), "live text of another length than the visible text");
+  if (content_.size() - size() + live.size() > max_content_bytes) {
+    return make_error(errc::capacity_exceeded, "text content would exceed 4 GiB");
+  }
+  std::sort(pieces.begin(), pieces.end(),
+            [](const piece& a, const piece& b) { return a.lv < b.lv; });
+
+  // The store again in lv order, entry by entry: visible characters from
+  // `live`, deleted ones as they were.
+  std::string content;
+  content.reserve(content_.size() - size() + live.size());
+  const std::vector<insert_entry>& entries = log_.inserts();
+  std::size_t p = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const insert_entry& e = entries[i];
+    const std::string_view old(content_.data() + e.content_off, e.content_bytes);
+    const bool old_ascii = e.content_bytes == e.len;
+    const std::size_t off = content.size();
+    const lv_t end = e.lv + e.len;
+    for (lv_t lv = e.lv; lv < end;) {
+      while (p < pieces.size() && pieces[p].lv + pieces[p].len <= lv) ++p;
+      if (p < pieces.size() && pieces[p].lv <= lv) {
+        const piece& pc = pieces[p];
+        const std::uint32_t n = std::min(end, pc.lv + pc.len) - lv;
+        std::string_view from = live.substr(pc.off);
+        from.remove_prefix(skip(from, lv - pc.lv));
+        content.append(from.substr(0, skip(from, n)));
+        lv += n;
+      } else {
+        const lv_t next = p < pieces.size() ? std::min(end, pieces[p].lv) : end;
+        if (old_ascii) {
+          content.append(old.substr(lv - e.lv, next - lv));
+        } else {
+          content.append(content_of(lv, next - lv));
+        }
+        lv = next;
+      }
+    }
+    log_.set_content(i, static_cast<std::uint32_t>(off),
+                     static_cast<std::uint32_t>(content.size() - off));
+  }
+  content_ = std::move(content);
+
+  // A character beyond the BMP is two UTF-16 units where its placeholder
+  // was one: the tree's widths are redone.
+  if (std::any_of(live.begin(), live.end(),
+                  [](char c) { return static_cast<unsigned char>(c) >= 0xF0; })) {
+    std::vector<seq_item> items;
+    seq_.for_each([&](const seq_item& it) {
+      items.push_back(it);
+      if (!it.deleted()) items.back().width = width_hook(this, it.lv, it.len());
+      return true;
+    });
+    seq_.assign(items);
+  }
+  return {};
+}
+
 }  // namespace weft::internal

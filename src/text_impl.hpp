@@ -103,6 +103,11 @@ class text_impl {
   // peer's whole history brings.
   void defer_tree();
   void build_tree();
+  // fill_live replaces the content of the visible characters, all of them
+  // placeholders of one byte (a state-only snapshot's runs), with the code
+  // points of `live`, valid UTF-8 holding exactly size() of them, in
+  // document order.
+  result<void> fill_live(std::string_view live);
   bool tree_deferred() const noexcept { return tree_deferred_; }
   // append_runs appends, in lv order, the runs holding ops [begin, end) of
   // `replica` that this text has.

@@ -249,7 +249,7 @@ class doc_impl {
   // order of first use), so that equal states give equal deltas, and
   // `pending` to the ops still waiting, likewise. With `state_only`, deleted
   // list elements and overwritten map writes lose their scalar values (the
-  // encoder leaves out deleted text).
+  // snapshot's text travels apart, as live_text).
   void snapshot_ops(bool state_only, doc_delta& ops, doc_delta& pending) const;
   // snapshot_runs sets `out` to the runs of snapshot_ops' `ops`, and
   // `table` to its container table, without copying any content: `out`
@@ -258,6 +258,13 @@ class doc_impl {
   void snapshot_runs(bool state_only, std::vector<container_desc>& table, enc_delta& out) const;
   // snapshot_pending sets `pending` to snapshot_ops' `pending` alone.
   void snapshot_pending(doc_delta& pending) const;
+  // live_text is the visible text of the text containers of `table`, row
+  // by row, each in document order: a state-only snapshot's characters.
+  std::string live_text(const std::vector<container_desc>& table) const;
+  // fill_live_text gives the text containers of `table` the characters of
+  // `live` (valid UTF-8, as live_text wrote it) in place of the
+  // placeholders their runs came with; malformed if the lengths disagree.
+  result<void> fill_live_text(const std::vector<container_desc>& table, std::string_view live);
   std::uint64_t pending_ops() const noexcept { return pending_count_; }
   std::uint64_t op_count() const noexcept { return op_count_; }
 
@@ -283,6 +290,9 @@ class doc_impl {
   std::uint32_t find_derived(std::uint32_t parent, std::string_view key,
                              container_type type) const;
   std::uint32_t find_created(op_id creator) const;
+  // table_containers resolves the rows of a container table to this
+  // document's containers (no_container for a row it has not).
+  std::vector<std::uint32_t> table_containers(const std::vector<container_desc>& table) const;
 
   // Local op plumbing.
   result<seq_t> reserve(std::uint64_t n);  // checks seq space and max_ops

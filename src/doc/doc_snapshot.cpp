@@ -11,8 +11,10 @@
 
 #include <algorithm>
 #include <cstring>
-#include <span>
 #include <map>
+#include <span>
+#include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
 #include <variant>
@@ -377,6 +379,59 @@ void doc_impl::snapshot_ops(bool state_only, doc_delta& ops, doc_delta& pending)
   }
 
   snapshot_pending(pending);
+}
+
+std::vector<std::uint32_t> doc_impl::table_containers(
+    const std::vector<container_desc>& table) const {
+  std::vector<std::uint32_t> out(table.size(), no_container);
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const container_desc& d = table[i];
+    std::uint32_t c = no_container;
+    switch (d.how) {
+      case container_desc::kind::root:
+        if (auto it = roots_.find(std::make_pair(d.name, d.type)); it != roots_.end()) c = it->second;
+        break;
+      case container_desc::kind::created:
+        c = find_created(d.creator);
+        break;
+      case container_desc::kind::derived:
+        if (d.parent < i && out[d.parent] != no_container) {
+          c = find_derived(out[d.parent], d.name, d.type);
+        }
+        break;
+    }
+    if (c != no_container && containers_[c]->type == d.type) out[i] = c;
+  }
+  return out;
+}
+
+std::string doc_impl::live_text(const std::vector<container_desc>& table) const {
+  std::string out;
+  for (const std::uint32_t c : table_containers(table)) {
+    if (c != no_container && containers_[c]->type == container_type::text) {
+      out += containers_[c]->seq->to_string();
+    }
+  }
+  return out;
+}
+
+result<void> doc_impl::fill_live_text(const std::vector<container_desc>& table,
+                                      std::string_view live) {
+  std::vector<bool> filled(containers_.size(), false);
+  for (const std::uint32_t c : table_containers(table)) {
+    if (c == no_container || containers_[c]->type != container_type::text) continue;
+    if (filled[c]) return make_error(errc::malformed, "live_text: a text listed twice");
+    filled[c] = true;
+    text_impl& t = *containers_[c]->seq;
+    const std::size_t n = utf8_advance(live, t.size());
+    if (utf8_count_code_points(live.substr(0, n)) != t.size()) {
+      return make_error(errc::malformed, "live_text: fewer characters than the texts show");
+    }
+    WEFT_TRY(t.fill_live(live.substr(0, n)));
+    live.remove_prefix(n);
+  }
+  if (!live.empty()) return make_error(errc::malformed, "live_text: more characters than the texts show");
+  return {};
 }
 
 void doc_impl::snapshot_pending(doc_delta& pending) const {

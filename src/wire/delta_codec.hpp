@@ -118,21 +118,24 @@ enc_value enc_scalar_of(const Variant& v) {
 // enc_value_of converts a doc_delta value.
 enc_value enc_value_of(const delta_value& v);
 
-// build_delta writes `d` as a delta table. With `omit_deleted`, text that a
-// delete run of `d` targets is left out (state-only snapshots). Both forms
-// give the same bytes for the same runs.
-flatbuffers::Offset<wire::delta> build_delta(flatbuffers::FlatBufferBuilder& b,
-                                             const enc_delta& d, bool omit_deleted = false);
+// text_column says where a delta's characters travel: in its text column,
+// or elsewhere (a state-only snapshot's live_text), the text runs then
+// holding placeholders.
+enum class text_column : std::uint8_t { included, elsewhere };
 
-// build_delta writes `d` as a delta table. With `omit_deleted`, text that a
-// delete run of `d` targets is left out (state-only snapshots).
+// build_delta writes `d` as a delta table.
 flatbuffers::Offset<wire::delta> build_delta(flatbuffers::FlatBufferBuilder& b,
-                                             const doc_delta& d, bool omit_deleted = false);
+                                             const enc_delta& d,
+                                             text_column text = text_column::included);
+flatbuffers::Offset<wire::delta> build_delta(flatbuffers::FlatBufferBuilder& b,
+                                             const doc_delta& d,
+                                             text_column text = text_column::included);
 
 // read_delta decodes a verified delta table, checking every column, and
 // sets *op_count (when given) to the number of ops it holds.
 result<doc_delta> read_delta(const wire::delta& t, const decode_limits& limits,
-                             std::uint64_t* op_count = nullptr);
+                             std::uint64_t* op_count = nullptr,
+                             text_column text = text_column::included);
 
 flatbuffers::Offset<wire::version_vector> build_version(flatbuffers::FlatBufferBuilder& b,
                                                         const version_vector& v);

@@ -166,7 +166,8 @@ struct decode_columns {
 
 class delta_decoder {
  public:
-  delta_decoder(const wire::delta& t, const decode_limits& limits) : t_(t), limits_(limits) {}
+  delta_decoder(const wire::delta& t, const decode_limits& limits, text_column text)
+      : t_(t), limits_(limits), text_(text) {}
   result<doc_delta> run();
   std::uint64_t ops() const noexcept { return ops_; }
 
@@ -178,6 +179,7 @@ class delta_decoder {
 
   const wire::delta& t_;
   const decode_limits& limits_;
+  const text_column text_;
   std::vector<replica_id> replicas_;
   doc_delta out_;
   std::uint64_t ops_ = 0;
@@ -502,6 +504,33 @@ result<doc_delta> delta_decoder::run() {
   }
   if (!values_.done()) return malformed("column value_data: bytes past the last value");
 
+  if (text_ == text_column::elsewhere) {
+    // Every character is a placeholder until its snapshot's live_text
+    // fills the visible ones.
+    if (t_.text() != nullptr || t_.omit_deleted()) {
+      return malformed("a text column in a delta whose text travels elsewhere");
+    }
+    std::uint64_t placeholders = 0;
+    std::size_t ti = 0;
+    for (doc_op& op : out_.ops) {
+      auto* ins = std::get_if<text_insert_run>(&op.op);
+      if (ins == nullptr) continue;
+      const std::uint64_t len = text_lengths[ti++];
+      if (len > limits_.max_string_bytes) {
+        return make_error(errc::too_large, fmt::format("a text run of {} characters exceeds the "
+                                                       "limit of {} bytes", len, limits_.max_string_bytes));
+      }
+      placeholders += len;
+      if (placeholders > limits_.max_message_bytes) {
+        return make_error(errc::too_large,
+                          fmt::format("placeholder characters exceed the message limit of {} bytes",
+                                      limits_.max_message_bytes));
+      }
+      ins->content.assign(static_cast<std::size_t>(len), omitted_placeholder);
+    }
+    return std::move(out_);
+  }
+
   // Text, now that the delete runs say which characters a state-only
   // snapshot left out.
   deleted_set deleted;
@@ -565,8 +594,8 @@ result<doc_delta> delta_decoder::run() {
 }  // namespace
 
 result<doc_delta> read_delta(const wire::delta& t, const decode_limits& limits,
-                             std::uint64_t* op_count) {
-  delta_decoder d(t, limits);
+                             std::uint64_t* op_count, text_column text) {
+  delta_decoder d(t, limits, text);
   auto out = d.run();
   if (out && op_count != nullptr) *op_count = d.ops();
   return out;

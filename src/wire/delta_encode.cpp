@@ -19,7 +19,6 @@
 #include "internal/hash_table.hpp"
 #include "weft/internal/utf8.hpp"
 #include "wire/column.hpp"
-#include "wire/deleted_set.hpp"
 #include "wire/delta_codec.hpp"
 #include "wire/reused.hpp"
 
@@ -31,7 +30,7 @@ namespace {
 class delta_encoder {
  public:
   void start(const enc_delta& d);
-  flatbuffers::Offset<wire::delta> build(flatbuffers::FlatBufferBuilder& b, bool omit_deleted);
+  flatbuffers::Offset<wire::delta> build(flatbuffers::FlatBufferBuilder& b, bool with_text);
   // held_bytes is what the columns keep allocated between deltas.
   std::size_t held_bytes() noexcept;
 
@@ -148,10 +147,10 @@ std::size_t delta_encoder::held_bytes() noexcept {
 
 // encode_runs encodes with this thread's delta_encoder (wire/reused.hpp).
 flatbuffers::Offset<wire::delta> encode_runs(flatbuffers::FlatBufferBuilder& b, const enc_delta& d,
-                                             bool omit_deleted) {
+                                             bool with_text) {
   reused<delta_encoder> encoder;
   encoder.get().start(d);
-  return encoder.get().build(b, omit_deleted);
+  return encoder.get().build(b, with_text);
 }
 
 void delta_encoder::collect_replicas() {
@@ -243,7 +242,7 @@ void delta_encoder::put_containers() {
 }
 
 flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBuilder& b,
-                                                      bool omit_deleted) {
+                                                      bool with_text) {
   put_containers();
   const std::size_t runs = d_->runs.size();
   for (auto* column : {&kinds_, &targets_, &replica_of_, &seqs_, &lengths_}) {
@@ -251,14 +250,7 @@ flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBui
   }
   origin_replicas_.reserve(2 * runs);
   origin_seqs_.reserve(2 * runs);
-  text_.reserve(d_->pieces.size());
-  deleted_set deleted;
-  if (omit_deleted) {
-    for (const enc_run& r : d_->runs) {
-      if (r.kind == enc_run::remove) deleted.add(r.left, r.len, r.backward);
-    }
-    deleted.finish();
-  }
+  if (with_text) text_.reserve(d_->pieces.size());
   for (const enc_run& r : d_->runs) {
     targets_.push_back(r.container);
     kinds_.push_back(r.kind);
@@ -267,34 +259,12 @@ flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBui
         put_id(r.id, r.len);
         lengths_.push_back(r.len);
         put_origins(r);
+        if (!with_text) break;
         const std::string_view* piece = d_->pieces.data() + r.first;
-        const std::string_view* const pieces_end = piece + r.count;
-        if (deleted.empty()) {
-          for (; piece != pieces_end; ++piece) {
-            text_.push_back(*piece);
-            text_bytes_ += piece->size();
-          }
-          break;
+        for (const std::string_view* const end = piece + r.count; piece != end; ++piece) {
+          text_.push_back(*piece);
+          text_bytes_ += piece->size();
         }
-        // Walk the pieces by code points, keeping what no delete targets.
-        std::string_view rest = piece != pieces_end ? *piece : std::string_view();
-        deleted.segments(r.id, r.len, [&](std::uint64_t len, bool gone) {
-          while (len > 0) {
-            while (rest.empty() && piece + 1 < pieces_end) rest = *++piece;
-            if (rest.empty()) return;  // content shorter than the run says
-            const std::size_t take = utf8_advance(rest, static_cast<std::size_t>(len));
-            // At least one, so that bytes that are not UTF-8 (a doc_delta
-            // no one checked) cannot stall the walk.
-            const std::uint64_t got = std::max<std::size_t>(
-                1, utf8_count_code_points(rest.substr(0, take)));
-            if (!gone) {
-              text_.push_back(rest.substr(0, take));
-              text_bytes_ += take;
-            }
-            rest.remove_prefix(take);
-            len -= std::min(len, got);
-          }
-        });
         break;
       }
       case enc_run::remove:
@@ -403,7 +373,6 @@ flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBui
   t.add_delete_seqs(delete_seqs);
   t.add_delete_backward(delete_backward);
   t.add_text(text);
-  t.add_omit_deleted(omit_deleted && !deleted.empty());
   t.add_value_kinds(value_kinds);
   t.add_value_data(value_data);
   t.add_keys(keys);
@@ -478,14 +447,14 @@ enc_value enc_value_of(const delta_value& v) {
 }
 
 flatbuffers::Offset<wire::delta> build_delta(flatbuffers::FlatBufferBuilder& b,
-                                             const enc_delta& d, bool omit_deleted) {
-  return encode_runs(b, d, omit_deleted);
+                                             const enc_delta& d, text_column text) {
+  return encode_runs(b, d, text == text_column::included);
 }
 
 flatbuffers::Offset<wire::delta> build_delta(flatbuffers::FlatBufferBuilder& b,
-                                             const doc_delta& d, bool omit_deleted) {
+                                             const doc_delta& d, text_column text) {
   const enc_delta runs = runs_of(d);
-  return encode_runs(b, runs, omit_deleted);
+  return encode_runs(b, runs, text == text_column::included);
 }
 
 flatbuffers::Offset<wire::version_vector> build_version(flatbuffers::FlatBufferBuilder& b,

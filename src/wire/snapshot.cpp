@@ -6,6 +6,8 @@
 
 #include "weft/snapshot.hpp"
 
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "doc/doc_impl.hpp"
@@ -30,16 +32,24 @@ std::vector<std::uint8_t> save(const doc& d, const save_options& options) {
   // the copies of doubling.
   std::size_t text = 0;
   for (const std::string_view piece : ops.pieces) text += piece.size();
-  flatbuffers::FlatBufferBuilder b(4096 + text + ops.runs.size() * 8);
+  // A state-only snapshot carries the visible text in document order, which
+  // compresses like the document itself (automerge-paper, zstd 3: 29,397
+  // bytes against 32,620 for the same characters in op order).
+  const std::string live = state_only ? d.impl().live_text(table) : std::string();
+  flatbuffers::FlatBufferBuilder b(4096 + (state_only ? live.size() : text) + ops.runs.size() * 8);
   const auto id = b.CreateString(d.id());
   const auto version = internal::build_version(b, d.version());
-  const auto ops_t = internal::build_delta(b, ops, state_only);
+  const auto ops_t = internal::build_delta(
+      b, ops, state_only ? internal::text_column::elsewhere : internal::text_column::included);
   const auto pending_t = pending.empty() ? flatbuffers::Offset<internal::wire::delta>()
                                          : internal::build_delta(b, pending);
+  const auto live_t =
+      live.empty() ? flatbuffers::Offset<flatbuffers::Vector<std::uint8_t>>()
+                   : b.CreateVector(reinterpret_cast<const std::uint8_t*>(live.data()), live.size());
   const auto snap = internal::wire::Createsnapshot(
       b, id,
       state_only ? internal::wire::snapshot_kind::state_only : internal::wire::snapshot_kind::full,
-      version, ops_t, pending_t);
+      version, ops_t, pending_t, live_t);
   return internal::seal(b, internal::wire::payload::snapshot, snap.Union(), options.encoding);
 }
 
@@ -74,8 +84,28 @@ result<doc> load(std::span<const std::uint8_t> bytes, replica_id replica, doc_op
   }
   auto version = internal::read_version(*snap->version());
   if (!version) return version.error();
+  // live_text holds a state-only snapshot's characters (fill_live_text); an
+  // older state-only snapshot has them in its ops' text column instead.
+  const auto* live_v = snap->live_text();
+  if (live_v != nullptr && kind != internal::wire::snapshot_kind::state_only) {
+    return make_error(errc::malformed, "live_text in a full snapshot");
+  }
+  const std::string_view live =
+      live_v == nullptr ? std::string_view()
+                        : std::string_view(reinterpret_cast<const char*>(live_v->data()), live_v->size());
+  if (!internal::validate_utf8(live)) {
+    return make_error(errc::invalid_utf8, "snapshot live_text is not valid UTF-8");
+  }
+  // A state-only snapshot's ops never carry text of their own any more;
+  // one without live_text is either that of a document without visible
+  // text, or of the older layout (text in the ops' column).
+  const bool text_elsewhere =
+      kind == internal::wire::snapshot_kind::state_only &&
+      (live_v != nullptr || (snap->ops()->text() == nullptr && !snap->ops()->omit_deleted()));
   std::uint64_t op_count = 0;
-  auto ops = internal::read_delta(*snap->ops(), limits, &op_count);
+  auto ops = internal::read_delta(
+      *snap->ops(), limits, &op_count,
+      text_elsewhere ? internal::text_column::elsewhere : internal::text_column::included);
   if (!ops) return ops.error();
   doc_delta pending;
   std::uint64_t pending_count = 0;
@@ -102,6 +132,7 @@ result<doc> load(std::span<const std::uint8_t> bytes, replica_id replica, doc_op
     return make_error(errc::malformed,
                       "snapshot ops depend on ops it does not hold (they belong in pending)");
   }
+  if (text_elsewhere) WEFT_TRY(out.impl().fill_live_text(ops->containers, live));
   if (!pending.empty()) WEFT_TRY(out.impl().apply(pending, origin::remote()));
   if (out.version() != *version) {
     return make_error(errc::malformed,

@@ -142,6 +142,9 @@ struct snapshot_spec {
   const doc_delta* ops = nullptr;
   const doc_delta* pending = nullptr;
   std::uint16_t format = weft::wire_format_version;
+  // The ops' text in their column, or placeholders and this live_text.
+  weft::internal::text_column text = weft::internal::text_column::included;
+  std::optional<std::string> live = std::nullopt;
 };
 
 byte_vec craft_snapshot(const snapshot_spec& s) {
@@ -151,9 +154,13 @@ byte_vec craft_snapshot(const snapshot_spec& s) {
   flatbuffers::Offset<fbw::version_vector> version;
   if (s.version != nullptr) version = weft::internal::build_version(b, *s.version);
   flatbuffers::Offset<fbw::delta> ops, pending;
-  if (s.ops != nullptr) ops = weft::internal::build_delta(b, *s.ops);
+  if (s.ops != nullptr) ops = weft::internal::build_delta(b, *s.ops, s.text);
   if (s.pending != nullptr) pending = weft::internal::build_delta(b, *s.pending);
-  const auto snap = fbw::Createsnapshot(b, id, s.kind, version, ops, pending);
+  flatbuffers::Offset<flatbuffers::Vector<std::uint8_t>> live;
+  if (s.live) {
+    live = b.CreateVector(reinterpret_cast<const std::uint8_t*>(s.live->data()), s.live->size());
+  }
+  const auto snap = fbw::Createsnapshot(b, id, s.kind, version, ops, pending, live);
   b.Finish(fbw::Createenvelope(b, s.format, fbw::compression::none, 0, fbw::payload::snapshot,
                                snap.Union()),
            fbw::envelopeIdentifier());
@@ -231,10 +238,12 @@ TEST_CASE("snapshot: save encodes the document's storage as its canonical doc_de
         impl.snapshot_runs(state_only, table, runs);
         REQUIRE(table == ops.containers);
         REQUIRE(runs.runs.size() == ops.ops.size());
-        const byte_vec want = delta_bytes(
-            [&](auto& b) { return weft::internal::build_delta(b, ops, state_only); });
-        const byte_vec got = delta_bytes(
-            [&](auto& b) { return weft::internal::build_delta(b, runs, state_only); });
+        const auto text = state_only ? weft::internal::text_column::elsewhere
+                                     : weft::internal::text_column::included;
+        const byte_vec want =
+            delta_bytes([&](auto& b) { return weft::internal::build_delta(b, ops, text); });
+        const byte_vec got =
+            delta_bytes([&](auto& b) { return weft::internal::build_delta(b, runs, text); });
         REQUIRE(got == want);
         doc_delta alone;
         impl.snapshot_pending(alone);
@@ -563,6 +572,67 @@ TEST_CASE("snapshot: load refuses snapshots that contradict themselves", "[snaps
   doc_options small;
   small.max_ops = d.op_count() - 1;
   CHECK(load(bytes, replica_id{9}, small).code() == errc::capacity_exceeded);
+}
+
+TEST_CASE("snapshot: a state-only snapshot's live text must match its texts", "[snapshot]") {
+  // Two texts (one with characters beyond the BMP, one emptied) and a list.
+  doc d(replica_id{4}, doc_options{std::string(kDocId)});
+  weft::text_ref a = d.get_text("a");
+  REQUIRE(a.insert(0, "hello \U0001F600 world"));
+  REQUIRE(a.erase(0, 2));
+  REQUIRE(a.insert(4, "\xC3\xA9\U0001F9D1"));
+  weft::text_ref gone = d.get_text("b");
+  REQUIRE(gone.insert(0, "all of it"));
+  REQUIRE(gone.erase(0, 9));
+  REQUIRE(d.get_list("l").push_back(std::int64_t{7}));
+  const std::string visible = a.to_string();
+  REQUIRE(visible == "llo \xC3\xA9\U0001F9D1\U0001F600 world");
+
+  save_options so;
+  so.kind = snapshot_kind::state_only;
+  doc loaded = take(load(save(d, so), replica_id{9}));
+  require_same_state(loaded, d);
+  CHECK(loaded.get_text("a").size_utf16() == a.size_utf16());
+  CHECK(take(loaded.get_text("a").slice(5, 2)) == "\U0001F9D1\U0001F600");
+
+  // The same ops, crafted: placeholders in the ops, the characters apart.
+  doc_delta ops, pending;
+  d.impl().snapshot_ops(true, ops, pending);
+  REQUIRE(pending.empty());
+  const version_vector v = d.version();
+  auto with_live = [&](std::optional<std::string> live, fbw::snapshot_kind kind =
+                                                             fbw::snapshot_kind::state_only) {
+    return load(craft_snapshot({.kind = kind,
+                                .version = &v,
+                                .ops = &ops,
+                                .text = weft::internal::text_column::elsewhere,
+                                .live = std::move(live)}),
+                replica_id{9});
+  };
+  require_same_state(take(with_live(visible)), d);
+  // Too few or too many characters, or not UTF-8.
+  CHECK(with_live(visible.substr(0, visible.size() - 1)).code() == errc::malformed);
+  CHECK(with_live(visible + "!").code() == errc::malformed);
+  CHECK(with_live(std::nullopt).code() == errc::malformed);
+  CHECK(with_live(std::string(visible).replace(0, 1, "\xFF")).code() == errc::invalid_utf8);
+  // live_text where it has no place: a full snapshot; beside a text column.
+  CHECK(with_live(visible, fbw::snapshot_kind::full).code() == errc::malformed);
+  CHECK(load(craft_snapshot({.kind = fbw::snapshot_kind::state_only,
+                             .version = &v,
+                             .ops = &ops,
+                             .live = visible}),
+             replica_id{9})
+            .code() == errc::malformed);
+  // The same text named twice in the container table.
+  doc_delta twice = ops;
+  twice.containers.push_back(twice.containers.front());
+  CHECK(load(craft_snapshot({.kind = fbw::snapshot_kind::state_only,
+                             .version = &v,
+                             .ops = &twice,
+                             .text = weft::internal::text_column::elsewhere,
+                             .live = visible}),
+             replica_id{9})
+            .code() == errc::malformed);
 }
 
 TEST_CASE("snapshot: damaged snapshots are refused or load a sound document", "[snapshot][random]") {

@@ -65,6 +65,12 @@ class op_log {
   bool is_insert_range(lv_t begin, lv_t end) const noexcept;
 
   const std::vector<insert_entry>& inserts() const noexcept { return inserts_; }
+  // set_content points insert entry `i` at `bytes` bytes from `off` of its
+  // owner's content store, which the owner has rewritten.
+  void set_content(std::size_t i, std::uint32_t off, std::uint32_t bytes) noexcept {
+    inserts_[i].content_off = off;
+    inserts_[i].content_bytes = bytes;
+  }
   const std::vector<delete_entry>& deletes() const noexcept { return deletes_; }
 
   // lower_insert / lower_delete return the index of the first entry that
