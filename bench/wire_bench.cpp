@@ -10,7 +10,8 @@
 // then
 //
 //   save/<trace>/<kind>   weft::save, kind full | full_zstd | state_only |
-//                         state_only_zstd (zstd level 3)
+//                         state_only_zstd (zstd level 3) | state_only_zstd19
+//                         (level 19: the smallest state-only form)
 //   load/<trace>/<kind>   weft::load of those bytes (decode, verify, apply)
 //   encode_delta/<trace>  encode_delta of the doc's delta_since({})
 //   decode_delta/<trace>  decode_delta of those bytes
@@ -67,6 +68,7 @@ const std::vector<kind_spec>& kinds() {
       {"full_zstd", {weft::snapshot_kind::full, {weft::compression::zstd, 0, 3}}},
       {"state_only", {weft::snapshot_kind::state_only, {}}},
       {"state_only_zstd", {weft::snapshot_kind::state_only, {weft::compression::zstd, 0, 3}}},
+      {"state_only_zstd19", {weft::snapshot_kind::state_only, {weft::compression::zstd, 0, 19}}},
   };
   return k;
 }

@@ -4,6 +4,7 @@
 // its runs (and of the pending buffer) can land, and integrating the plan.
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <set>
@@ -471,24 +472,34 @@ void text_impl::build_tree() {
 }
 
 result<void> text_impl::fill_live(std::string_view live) {
-  // Where each visible item's characters are in `live`.
+  const bool ascii = std::all_of(live.begin(), live.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) {
+    // One byte for one byte: the characters go where their placeholders are.
+    std::size_t from = 0;
+    seq_.for_each([&](const seq_item& it) {
+      if (it.deleted()) return true;
+      std::memcpy(content_.data() + content_offset(it.lv), live.data() + from, it.len());
+      from += it.len();
+      return true;
+    });
+    WEFT_ASSERT(from == live.size(), "live text of another length than the visible text");
+    return {};
+  }
+
+  // Otherwise the store is written again. Where each visible item's
+  // characters are in `live`:
   struct piece {
     lv_t lv;
     std::uint32_t len;
     std::size_t off;
-  };
-  const bool ascii = std::all_of(live.begin(), live.end(),
-                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  // skip returns the byte length of the first `n` code points of `s`.
-  auto skip = [ascii](std::string_view s, std::size_t n) {
-    return ascii ? std::min(n, s.size()) : utf8_advance(s, n);
   };
   std::vector<piece> pieces;
   std::size_t at = 0;
   seq_.for_each([&](const seq_item& it) {
     if (it.deleted()) return true;
     pieces.push_back({it.lv, it.len(), at});
-    at += skip(live.substr(at), it.len());
+    at += utf8_advance(live.substr(at), it.len());
     return true;
   });
   WEFT_ASSERT(at == live.size(), "live text of another length than the visible text");
@@ -516,8 +527,8 @@ result<void> text_impl::fill_live(std::string_view live) {
         const piece& pc = pieces[p];
         const std::uint32_t n = std::min(end, pc.lv + pc.len) - lv;
         std::string_view from = live.substr(pc.off);
-        from.remove_prefix(skip(from, lv - pc.lv));
-        content.append(from.substr(0, skip(from, n)));
+        from.remove_prefix(utf8_advance(from, lv - pc.lv));
+        content.append(from.substr(0, utf8_advance(from, n)));
         lv += n;
       } else {
         const lv_t next = p < pieces.size() ? std::min(end, pieces[p].lv) : end;

@@ -595,6 +595,18 @@ TEST_CASE("snapshot: a state-only snapshot's live text must match its texts", "[
   CHECK(loaded.get_text("a").size_utf16() == a.size_utf16());
   CHECK(take(loaded.get_text("a").slice(5, 2)) == "\U0001F9D1\U0001F600");
 
+  // ASCII text takes the fast path of the fill (in place), two texts of it
+  // in one snapshot.
+  doc ascii(replica_id{5}, doc_options{std::string(kDocId)});
+  weft::text_ref x = ascii.get_text("x");
+  weft::text_ref y = ascii.get_text("y");
+  REQUIRE(x.insert(0, "typed, fixed, typed again"));
+  REQUIRE(y.insert(0, "second text"));
+  REQUIRE(x.erase(5, 7));
+  REQUIRE(x.insert(3, "[mid]"));
+  REQUIRE(y.erase(0, 7));
+  require_same_state(take(load(save(ascii, so), replica_id{9})), ascii);
+
   // The same ops, crafted: placeholders in the ops, the characters apart.
   doc_delta ops, pending;
   d.impl().snapshot_ops(true, ops, pending);
