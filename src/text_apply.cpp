@@ -472,10 +472,9 @@ void text_impl::build_tree() {
 }
 
 result<void> text_impl::fill_live(std::string_view live) {
-  const bool ascii = std::all_of(live.begin(), live.end(),
-                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  if (ascii) {
-    // One byte for one byte: the characters go where their placeholders are.
+  if (live.size() == size()) {
+    // ASCII, one byte for one byte: the characters go where their
+    // placeholders are.
     std::size_t from = 0;
     seq_.for_each([&](const seq_item& it) {
       if (it.deleted()) return true;
@@ -483,7 +482,6 @@ result<void> text_impl::fill_live(std::string_view live) {
       from += it.len();
       return true;
     });
-    WEFT_ASSERT(from == live.size(), "live text of another length than the visible text");
     return {};
   }
 
@@ -510,15 +508,14 @@ result<void> text_impl::fill_live(std::string_view live) {
             [](const piece& a, const piece& b) { return a.lv < b.lv; });
 
   // The store again in lv order, entry by entry: visible characters from
-  // `live`, deleted ones as they were.
+  // `live`, deleted ones keeping their placeholders.
   std::string content;
   content.reserve(content_.size() - size() + live.size());
   const std::vector<insert_entry>& entries = log_.inserts();
   std::size_t p = 0;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const insert_entry& e = entries[i];
-    const std::string_view old(content_.data() + e.content_off, e.content_bytes);
-    const bool old_ascii = e.content_bytes == e.len;
+    WEFT_ASSERT(e.content_bytes == e.len, "fill_live over content that is no placeholders");
     const std::size_t off = content.size();
     const lv_t end = e.lv + e.len;
     for (lv_t lv = e.lv; lv < end;) {
@@ -532,11 +529,7 @@ result<void> text_impl::fill_live(std::string_view live) {
         lv += n;
       } else {
         const lv_t next = p < pieces.size() ? std::min(end, pieces[p].lv) : end;
-        if (old_ascii) {
-          content.append(old.substr(lv - e.lv, next - lv));
-        } else {
-          content.append(content_of(lv, next - lv));
-        }
+        content.append(content_, e.content_off + (lv - e.lv), next - lv);
         lv = next;
       }
     }

@@ -36,13 +36,9 @@ std::uint32_t map_state::intern(std::string_view key) {
   key_names.emplace_back(key);
   try {
     live.emplace_back();
-    try {
-      key_index.emplace(std::string(key), k);
-    } catch (...) {
-      live.pop_back();
-      throw;
-    }
+    key_index.emplace(key_names.back(), k);
   } catch (...) {
+    live.resize(k);
     key_names.pop_back();
     throw;
   }

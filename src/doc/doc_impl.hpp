@@ -255,6 +255,7 @@ class doc_impl {
   // `table` to its container table, without copying any content: `out`
   // views this document's storage (and `table`) until either changes. The
   // encoding of `out` is the encoding of snapshot_ops' `ops`, byte for byte.
+  // With `state_only` its text runs hold no characters (see live_text).
   void snapshot_runs(bool state_only, std::vector<container_desc>& table, enc_delta& out) const;
   // snapshot_pending sets `pending` to snapshot_ops' `pending` alone.
   void snapshot_pending(doc_delta& pending) const;
@@ -262,9 +263,11 @@ class doc_impl {
   // by row, each in document order: a state-only snapshot's characters.
   std::string live_text(const std::vector<container_desc>& table) const;
   // fill_live_text gives the text containers of `table` the characters of
-  // `live` (valid UTF-8, as live_text wrote it) in place of the
-  // placeholders their runs came with; malformed if the lengths disagree.
-  result<void> fill_live_text(const std::vector<container_desc>& table, std::string_view live);
+  // `live` (valid UTF-8 of `code_points` code points, as live_text wrote
+  // it) in place of the placeholders their runs came with; malformed if
+  // the counts disagree.
+  result<void> fill_live_text(const std::vector<container_desc>& table, std::string_view live,
+                              std::uint64_t code_points);
   std::uint64_t pending_ops() const noexcept { return pending_count_; }
   std::uint64_t op_count() const noexcept { return op_count_; }
 

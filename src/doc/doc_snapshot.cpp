@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "doc/doc_impl.hpp"
+#include "fmt/format.h"
 #include "internal/hash_table.hpp"
 #include "weft/internal/utf8.hpp"
 #include "wire/deleted_set.hpp"
@@ -212,7 +213,9 @@ void doc_impl::snapshot_runs(bool state_only, std::vector<container_desc>& table
                 r.has_right = ie.origin_right != no_lv;
                 if (r.has_right) r.right = ids.to_id(ie.origin_right);
                 const std::uint32_t k = lv - ie.lv;
-                if (text) {
+                if (text && state_only) {
+                  // The characters travel as live_text, in document order.
+                } else if (text) {
                   std::string_view piece = content.substr(ie.content_off, ie.content_bytes);
                   if (ie.content_bytes == ie.len) {  // ASCII
                     piece = piece.substr(k, end - lv);
@@ -416,21 +419,27 @@ std::string doc_impl::live_text(const std::vector<container_desc>& table) const 
 }
 
 result<void> doc_impl::fill_live_text(const std::vector<container_desc>& table,
-                                      std::string_view live) {
-  std::vector<bool> filled(containers_.size(), false);
+                                      std::string_view live, std::uint64_t code_points) {
+  std::vector<std::uint32_t> texts;
+  std::vector<bool> listed(containers_.size(), false);
+  std::uint64_t visible = 0;
   for (const std::uint32_t c : table_containers(table)) {
     if (c == no_container || containers_[c]->type != container_type::text) continue;
-    if (filled[c]) return make_error(errc::malformed, "live_text: a text listed twice");
-    filled[c] = true;
+    if (listed[c]) return make_error(errc::malformed, "live_text: a text listed twice");
+    listed[c] = true;
+    texts.push_back(c);
+    visible += containers_[c]->seq->size();
+  }
+  if (code_points != visible) {
+    return make_error(errc::malformed, fmt::format("live_text: {} characters, the texts show {}",
+                                                   code_points, visible));
+  }
+  for (const std::uint32_t c : texts) {
     text_impl& t = *containers_[c]->seq;
     const std::size_t n = utf8_advance(live, t.size());
-    if (utf8_count_code_points(live.substr(0, n)) != t.size()) {
-      return make_error(errc::malformed, "live_text: fewer characters than the texts show");
-    }
     WEFT_TRY(t.fill_live(live.substr(0, n)));
     live.remove_prefix(n);
   }
-  if (!live.empty()) return make_error(errc::malformed, "live_text: more characters than the texts show");
   return {};
 }
 

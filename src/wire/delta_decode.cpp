@@ -504,35 +504,13 @@ result<doc_delta> delta_decoder::run() {
   }
   if (!values_.done()) return malformed("column value_data: bytes past the last value");
 
-  if (text_ == text_column::elsewhere) {
-    // Every character is a placeholder until its snapshot's live_text
-    // fills the visible ones.
-    if (t_.text() != nullptr || t_.omit_deleted()) {
-      return malformed("a text column in a delta whose text travels elsewhere");
-    }
-    std::uint64_t placeholders = 0;
-    std::size_t ti = 0;
-    for (doc_op& op : out_.ops) {
-      auto* ins = std::get_if<text_insert_run>(&op.op);
-      if (ins == nullptr) continue;
-      const std::uint64_t len = text_lengths[ti++];
-      if (len > limits_.max_string_bytes) {
-        return make_error(errc::too_large, fmt::format("a text run of {} characters exceeds the "
-                                                       "limit of {} bytes", len, limits_.max_string_bytes));
-      }
-      placeholders += len;
-      if (placeholders > limits_.max_message_bytes) {
-        return make_error(errc::too_large,
-                          fmt::format("placeholder characters exceed the message limit of {} bytes",
-                                      limits_.max_message_bytes));
-      }
-      ins->content.assign(static_cast<std::size_t>(len), omitted_placeholder);
-    }
-    return std::move(out_);
-  }
-
   // Text, now that the delete runs say which characters a state-only
-  // snapshot left out.
+  // snapshot left out. With the text elsewhere, every character is a
+  // placeholder until the snapshot's live_text fills the visible ones.
+  const bool elsewhere = text_ == text_column::elsewhere;
+  if (elsewhere && (t_.text() != nullptr || t_.omit_deleted())) {
+    return malformed("a text column in a delta whose text travels elsewhere");
+  }
   deleted_set deleted;
   if (t_.omit_deleted()) deleted = deleted_in(out_);
   std::uint64_t needed = 0;
@@ -546,13 +524,15 @@ result<doc_delta> delta_decoder::run() {
       return make_error(errc::too_large, fmt::format("a text run of {} characters exceeds the "
                                                      "limit of {} bytes", len, limits_.max_string_bytes));
     }
-    if (deleted.empty()) {
+    if (elsewhere) {
+      placeholders += len;
+    } else if (deleted.empty()) {
       needed += len;
-      continue;
+    } else {
+      deleted.segments(ins->id, len, [&](std::uint64_t n, bool gone) {
+        (gone ? placeholders : needed) += n;
+      });
     }
-    deleted.segments(ins->id, len, [&](std::uint64_t n, bool gone) {
-      (gone ? placeholders : needed) += n;
-    });
   }
   if (placeholders > limits_.max_message_bytes) {
     return make_error(errc::too_large,
@@ -569,6 +549,10 @@ result<doc_delta> delta_decoder::run() {
     if (ins == nullptr) continue;
     std::string& content = ins->content;
     const std::uint64_t len = text_lengths[ti++];
+    if (elsewhere) {
+      content.assign(static_cast<std::size_t>(len), omitted_placeholder);
+      continue;
+    }
     if (deleted.empty()) {
       // Validated above: the run's code points are all there.
       const std::size_t bytes = utf8_advance(text.substr(text_at), static_cast<std::size_t>(len));

@@ -93,9 +93,8 @@ result<doc> load(std::span<const std::uint8_t> bytes, replica_id replica, doc_op
   const std::string_view live =
       live_v == nullptr ? std::string_view()
                         : std::string_view(reinterpret_cast<const char*>(live_v->data()), live_v->size());
-  if (!internal::validate_utf8(live)) {
-    return make_error(errc::invalid_utf8, "snapshot live_text is not valid UTF-8");
-  }
+  const auto live_counts = internal::validate_utf8(live);
+  if (!live_counts) return make_error(errc::invalid_utf8, "snapshot live_text is not valid UTF-8");
   // A state-only snapshot's ops never carry text of their own any more;
   // one without live_text is either that of a document without visible
   // text, or of the older layout (text in the ops' column).
@@ -132,7 +131,9 @@ result<doc> load(std::span<const std::uint8_t> bytes, replica_id replica, doc_op
     return make_error(errc::malformed,
                       "snapshot ops depend on ops it does not hold (they belong in pending)");
   }
-  if (text_elsewhere) WEFT_TRY(out.impl().fill_live_text(ops->containers, live));
+  if (text_elsewhere) {
+    WEFT_TRY(out.impl().fill_live_text(ops->containers, live, live_counts->code_points));
+  }
   if (!pending.empty()) WEFT_TRY(out.impl().apply(pending, origin::remote()));
   if (out.version() != *version) {
     return make_error(errc::malformed,
