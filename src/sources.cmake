@@ -25,6 +25,7 @@ set(WEFT_SOURCES
   src/doc/map_ref.cpp
   src/doc/register_ref.cpp
   src/doc/text_ref.cpp
+  src/doc/tombstones.cpp
   src/doc/undo_manager.cpp
   src/doc/value.cpp
   src/internal/id_map.cpp

@@ -443,15 +443,47 @@ void text_impl::integrate_delete(const text_delete_run& run, std::vector<text_ch
   }
 }
 
+void text_impl::element_spans(replica_id replica, seq_t begin, seq_t end,
+                              std::vector<lv_span>& out) const {
+  std::vector<lv_span> ops;
+  ids_.lv_spans(replica, begin, end, ops);
+  const std::vector<insert_entry>& ins = log_.inserts();
+  for (const lv_span& s : ops) {
+    for (std::size_t i = log_.lower_insert(s.begin); i < ins.size() && ins[i].lv < s.end; ++i) {
+      const lv_t b = std::max(s.begin, ins[i].lv);
+      const lv_t e = std::min(s.end, ins[i].lv + ins[i].len);
+      if (!out.empty() && out.back().end == b) {
+        out.back().end = e;
+      } else {
+        out.push_back(lv_span{b, e});
+      }
+    }
+  }
+}
+
+void text_impl::erase_spans(const std::vector<lv_span>& spans, std::vector<text_change>* out) {
+  WEFT_ASSERT(!tree_deferred_, "tombstones erased from a deferred tree");
+  if (out == nullptr) {
+    for (const lv_span& s : spans) seq_.erase_lvs(s.begin, s.end, nullptr);
+    return;
+  }
+  std::vector<seq_change> erased;
+  for (const lv_span& s : spans) seq_.erase_lvs(s.begin, s.end, &erased);
+  for (const seq_change& c : erased) {
+    out->push_back(text_change{text_change::kind::erase, c.pos, c.len, c.width_pos,
+                               c.width, {}});
+  }
+}
+
 void text_impl::defer_tree() {
   WEFT_ASSERT(seq_.raw_size() == 0 && !tree_deferred_, "deferring the tree of a text in use");
   tree_deferred_ = true;
 }
 
-void text_impl::build_tree() {
+void text_impl::build_tree(std::span<const lv_span> tombstoned) {
   WEFT_ASSERT(tree_deferred_, "no deferred tree to build");
   tree_deferred_ = false;
-  if (seq_.rebuild(log_)) return;
+  if (seq_.rebuild(log_, tombstoned)) return;
   // Run by run, inserts and deletes interleaved in lv order: the order
   // they were recorded in, as integrating them then would have gone.
   const std::vector<insert_entry>& ins = log_.inserts();
@@ -469,6 +501,7 @@ void text_impl::build_tree() {
       seq_.erase_lvs(lo, lo + d.len, nullptr);
     }
   }
+  for (const lv_span& s : tombstoned) seq_.erase_lvs(s.begin, s.end, nullptr);
 }
 
 result<void> text_impl::fill_live(std::string_view live) {

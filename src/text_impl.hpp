@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -102,13 +103,21 @@ class text_impl {
   // empty text receiving many runs nobody watches, as a snapshot or a
   // peer's whole history brings.
   void defer_tree();
-  void build_tree();
+  // build_tree also deletes the elements of `tombstoned`.
+  void build_tree(std::span<const lv_span> tombstoned = {});
   // fill_live replaces the content of the visible characters, all of them
   // placeholders of one byte (a state-only snapshot's runs), with the code
   // points of `live`, valid UTF-8 holding exactly size() of them, in
   // document order.
   result<void> fill_live(std::string_view live);
   bool tree_deferred() const noexcept { return tree_deferred_; }
+  // element_spans appends the lv spans of the elements (inserts, not
+  // deletes) among ops [begin, end) of `replica`, ascending.
+  void element_spans(replica_id replica, seq_t begin, seq_t end,
+                     std::vector<lv_span>& out) const;
+  // erase_spans deletes the elements of `spans` that still show, recording
+  // no op: what tombstones do (doc_delta::tombstones).
+  void erase_spans(const std::vector<lv_span>& spans, std::vector<text_change>* out);
   // append_runs appends, in lv order, the runs holding ops [begin, end) of
   // `replica` that this text has.
   void append_runs(replica_id replica, seq_t begin, seq_t end,

@@ -92,12 +92,24 @@ struct counter_add {
   friend bool operator==(const counter_add&, const counter_add&) = default;
 };
 
+// shallow_delete_run is a run of `length` deletes from `id` whose targets
+// were dropped with history (a state-only snapshot keeps no delete's
+// target): what such deletes removed, all of them together, is the
+// delta's `tombstones`. It names no container (`doc_op::container` is 0
+// and not looked at).
+struct shallow_delete_run {
+  op_id id;
+  std::uint64_t length = 0;
+
+  friend bool operator==(const shallow_delete_run&, const shallow_delete_run&) = default;
+};
+
 // doc_op is one run of operations on the container `container` (an index
 // into the delta's table). text_delete_run deletes from texts and lists.
 struct doc_op {
   std::uint32_t container = 0;
   std::variant<text_insert_run, text_delete_run, list_insert_run, map_write,
-               counter_add>
+               counter_add, shallow_delete_run>
       op;
 
   friend bool operator==(const doc_op&, const doc_op&) = default;
@@ -106,8 +118,16 @@ struct doc_op {
 struct doc_delta {
   std::vector<container_desc> containers;
   std::vector<doc_op> ops;
+  // tombstones are elements (characters, list elements) that shallow
+  // deletes removed, as id ranges ascending by (replica, begin), disjoint
+  // and not adjacent. `doc::apply` refuses one that names an op the
+  // replica has not seen (integrated, waiting, or in this delta), deletes
+  // each it holds (one that waits, as it lands) and keeps them all;
+  // `delta_since` passes them on with shallow deletes and with the
+  // elements they name.
+  std::vector<id_range> tombstones{};
 
-  bool empty() const noexcept { return ops.empty(); }
+  bool empty() const noexcept { return ops.empty() && tombstones.empty(); }
   // op_count returns the number of operations (not runs), saturating.
   std::uint64_t op_count() const noexcept;
 

@@ -10,13 +10,15 @@
 // A full snapshot keeps everything: every operation with its original ids
 // and origins, deleted content included, and the operations still waiting
 // for their dependencies. A state-only snapshot keeps the current state and
-// what peers need to merge with it (the ids of every operation, tombstones
-// included, so concurrent edits still land where they belong) but drops
-// history's content: the text of deleted characters, the values of deleted
+// what peers need to merge with it (the ids of every operation, deleted
+// elements included, so concurrent edits still land where they belong) but
+// drops history: which delete removed what (its deletes become shallow
+// deletes, whose removals travel as one set of tombstones, see
+// doc_delta.hpp), the text of deleted characters, the values of deleted
 // list elements and of overwritten map writes. A document loaded from it
-// converges with its peers exactly like the original; only content that no
-// version after the snapshot shows is gone (a peer that lacks those
-// operations receives them with placeholder content, already deleted).
+// converges with its peers exactly like the original; only history is gone
+// (a peer that lacks those operations receives the inserts with placeholder
+// content, and the tombstones that delete them).
 //
 // Saving is deterministic: two replicas with the same operations produce
 // the same bytes, whatever order they received them in.

@@ -37,7 +37,7 @@ namespace weft {
 
 // wire_format_version is the version encoders write. Decoders accept every
 // version from 1 up to it.
-inline constexpr std::uint16_t wire_format_version = 1;
+inline constexpr std::uint16_t wire_format_version = 2;
 
 // compression names how an envelope's payload is packed. Values are only
 // appended.

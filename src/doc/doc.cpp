@@ -216,6 +216,10 @@ result<void> doc_impl::check(bool deep) const {
       }
     }
   }
+  // Shallow deletes belong to no container.
+  for (const log_entry& e : log_) {
+    if (e.container == shallow_container) ops_in_containers += e.count;
+  }
   if (ops_in_containers != op_count_) {
     return fail(fmt::format("containers hold {} ops, the document counts {}", ops_in_containers,
                             op_count_));
@@ -239,6 +243,21 @@ result<void> doc_impl::check(bool deep) const {
     if (next != entry.count) return fail("op log and version differ");
   }
   if (log_by_replica_.size() != version().size()) return fail("log replicas and version differ");
+  if (deep) {
+    // Every tombstone that is here is deleted.
+    bool shown = false;
+    for (const id_range& r : tombstones_) {
+      for_each_element(r, [&](std::uint32_t c, const std::vector<lv_span>& spans) {
+        for (const lv_span& s : spans) {
+          for (lv_t lv = s.begin; lv < s.end && !shown; ++lv) {
+            (void)containers_[c]->seq->seq().rank(lv, &shown);
+          }
+        }
+      });
+      if (shown) return fail(fmt::format("tombstones from {} show an element",
+                                         describe(op_id{r.replica, r.begin})));
+    }
+  }
 
   std::uint64_t waiting = 0;
   for (const auto& [replica, ops] : pending_) {

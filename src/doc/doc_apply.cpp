@@ -41,6 +41,8 @@ doc_op trim(const doc_op& op, seq_t k) {
     out.op = std::get<text_insert_run>(trim_front(*ins, k));
   } else if (const auto* del = std::get_if<text_delete_run>(&op.op)) {
     out.op = std::get<text_delete_run>(trim_front(*del, k));
+  } else if (const auto* sh = std::get_if<shallow_delete_run>(&op.op)) {
+    out.op = shallow_delete_run{op_id{sh->id.replica, sh->id.seq + k}, sh->length - k};
   } else {
     const auto& l = std::get<list_insert_run>(op.op);
     list_insert_run t;
@@ -84,6 +86,36 @@ struct queued {
   const doc_op& get() const { return trimmed ? *trimmed : *op; }
   bool fresh() const { return src == nullptr; }
 };
+
+// check_tombstones refuses tombstones that name an op this document will
+// not have seen once the plan is integrated: an element some delete removed
+// reaches a replica no later than the tombstone that says so, and a
+// tombstone for an op still to come would delete what its author shows.
+template <class Queues, class Heads>
+result<void> check_tombstones(const std::vector<id_range>& tombstones,
+                              const doc_planner& planner, const Queues& queues,
+                              Heads& head) {
+  for (const id_range& t : tombstones) {
+    seq_t at = std::max(t.begin, planner.next_of(t.replica));
+    if (at < t.end) {
+      // The rest must wait in the pending buffer.
+      if (auto it = queues.find(t.replica); it != queues.end()) {
+        const auto& q = it->second;
+        for (std::size_t i = head[t.replica]; i < q.size() && at < t.end; ++i) {
+          if (q[i].duplicate) continue;
+          if (q[i].seq > at) break;
+          at = std::max(at, q[i].seq + q[i].n);
+        }
+      }
+    }
+    if (at < t.end) {
+      return make_error(errc::malformed,
+                        fmt::format("tombstone {} names an op this replica has not seen",
+                                    describe(op_id{t.replica, at})));
+    }
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -176,6 +208,7 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
       covered = end;
     }
   }
+  WEFT_TRY(check_tombstones(delta.tombstones, planner, queues, head));
   if (waiting > options_.max_pending_ops) {
     return make_error(errc::capacity_exceeded,
                       fmt::format("{} ops would wait for dependencies; the limit is {}", waiting,
@@ -214,10 +247,10 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
   }
   // An empty text nobody observes that this plan fills (a snapshot, a
   // peer's whole history) gets its tree built once, after the plan.
-  std::vector<text_impl*> deferred;
+  std::vector<std::uint32_t> deferred;
   std::uint32_t seen = no_container;  // a plan's ops come in runs per container
   for (const doc_planner::planned_op& p : planner.plan()) {
-    if (p.container == seen) continue;
+    if (p.container == seen || p.container == shallow_container) continue;
     seen = p.container;
     container_state& st = *containers_[p.container];
     if (st.type != container_type::text || st.seq->tree_deferred() ||
@@ -225,17 +258,31 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
       continue;
     }
     st.seq->defer_tree();
-    deferred.push_back(st.seq.get());
+    deferred.push_back(p.container);
   }
+  // Tombstones this document lacked, and those its new elements turn out
+  // to be, are erased once every op has landed (and every tree is built).
+  // (The two are disjoint: the new elements are checked against the
+  // tombstones from before this delta, which merging then extends.)
+  std::vector<id_range> due;
   std::vector<text_change> changes;
   for (const doc_planner::planned_op& p : planner.plan()) {
     const std::uint32_t c = p.container;
-    container_state& st = *containers_[c];
-    touch* t = touch_of(c);
     const op_id start = op_start(*p.op);
     const auto n = static_cast<std::uint32_t>(p.n);
+    if (c == shallow_container) {
+      record(c, start.replica, start.seq, n, 0);
+      continue;
+    }
+    container_state& st = *containers_[c];
+    touch* t = touch_of(c);
     std::uint32_t local = 0;
     changes.clear();
+    if (st.seq && !tombstones_.empty() &&
+        (std::holds_alternative<text_insert_run>(p.op->op) ||
+         std::holds_alternative<list_insert_run>(p.op->op))) {
+      overlap_tombstones(tombstones_, id_range{start.replica, start.seq, start.seq + n}, due);
+    }
     if (const auto* ins = std::get_if<text_insert_run>(&p.op->op)) {
       st.seq->integrate_insert(*ins, t != nullptr ? &changes : nullptr);
       for (const text_change& ch : changes) note_text_change(t, ch);
@@ -284,9 +331,43 @@ result<void> doc_impl::apply(const doc_delta& delta, const weft::origin& o) {
     }
     record(c, start.replica, start.seq, n, local);
   }
-  for (text_impl* t : deferred) t->build_tree();
+  merge_tombstones(tombstones_, delta.tombstones, &due);
+  // A deferred tree is built with its tombstones deleted; the rest are
+  // erased from built trees, with events.
+  hash_map<std::uint32_t, std::vector<lv_span>> tombstoned;
+  for (const id_range& r : due) {
+    for_each_element(r, [&](std::uint32_t c, const std::vector<lv_span>& spans) {
+      auto& all = tombstoned[c];
+      all.insert(all.end(), spans.begin(), spans.end());
+    });
+  }
+  for (const std::uint32_t c : deferred) {
+    auto it = tombstoned.find(c);
+    if (it == tombstoned.end()) {
+      containers_[c]->seq->build_tree();
+      continue;
+    }
+    containers_[c]->seq->build_tree(it->second);
+    tombstoned.erase(it);
+  }
+  for (const auto& [c, spans] : tombstoned) erase_tombstones(c, spans);
   scope.done();
   return {};
+}
+
+void doc_impl::erase_tombstones(std::uint32_t c, const std::vector<lv_span>& spans) {
+  container_state& st = *containers_[c];
+  touch* t = touch_of(c);
+  if (st.nested > 0) unref_erased(c, spans);
+  std::vector<text_change> changes;
+  st.seq->erase_spans(spans, t != nullptr ? &changes : nullptr);
+  for (const text_change& ch : changes) {
+    if (st.type == container_type::text) {
+      note_text_change(t, ch);
+    } else {
+      note_list_erase(t, ch.pos, ch.len);
+    }
+  }
 }
 
 }  // namespace weft::internal

@@ -97,8 +97,32 @@ result<void> check_delta(const doc_delta& delta) {
     return d.how == container_desc::kind::created && d.creator.replica == first.replica &&
            d.creator.seq >= first.seq && d.creator.seq - first.seq < n && d.creator != self;
   };
+  for (std::size_t i = 0; i < delta.tombstones.size(); ++i) {
+    const id_range& r = delta.tombstones[i];
+    if (r.empty() ||
+        (i > 0 && !(delta.tombstones[i - 1].replica < r.replica ||
+                    (delta.tombstones[i - 1].replica == r.replica &&
+                     delta.tombstones[i - 1].end < r.begin)))) {
+      return make_error(errc::malformed,
+                        fmt::format("tombstone range {} is empty, out of order or touches the "
+                                    "one before it",
+                                    i));
+    }
+  }
   for (std::size_t i = 0; i < delta.ops.size(); ++i) {
     const doc_op& op = delta.ops[i];
+    if (const auto* sh = std::get_if<shallow_delete_run>(&op.op)) {
+      if (sh->length == 0 || sh->id.seq > max_seq || sh->length - 1 > max_seq - sh->id.seq) {
+        return make_error(errc::malformed,
+                          fmt::format("op {}: shallow delete of {} ops from {}", i, sh->length,
+                                      describe(sh->id)));
+      }
+      if (op.container != 0) {
+        return make_error(errc::malformed,
+                          fmt::format("op {}: a shallow delete names a container", i));
+      }
+      continue;
+    }
     if (op.container >= table.size()) {
       return make_error(errc::malformed,
                         fmt::format("op {}: container {} is outside the table", i, op.container));
@@ -303,6 +327,12 @@ bool doc_planner::inserts(std::uint32_t c, replica_id r, seq_t begin, seq_t end)
 doc_planner::verdict doc_planner::offer(const doc_op& op, std::uint64_t n,
                                         const table_ptr& table, std::string* why) {
   const op_id start = op_start(op);
+  if (std::holds_alternative<shallow_delete_run>(op.op)) {
+    sim_next_[start.replica] = start.seq + n;
+    planned_ops_ += n;
+    plan_.push_back(planned_op{&op, shallow_container, no_slots, n});
+    return verdict::planned;
+  }
   const resolved where = resolve(table, op.container, why);
   if (where.v != verdict::planned) return where.v;
   const std::uint32_t c = where.index;

@@ -33,7 +33,8 @@ std::uint64_t op_size(const doc_op& op) noexcept {
         using T = std::decay_t<decltype(o)>;
         if constexpr (std::is_same_v<T, text_insert_run>) {
           return utf8_count_code_points(o.content);
-        } else if constexpr (std::is_same_v<T, text_delete_run>) {
+        } else if constexpr (std::is_same_v<T, text_delete_run> ||
+                             std::is_same_v<T, shallow_delete_run>) {
           return o.length;
         } else if constexpr (std::is_same_v<T, list_insert_run>) {
           return o.values.size();
@@ -84,8 +85,12 @@ delta_value doc_impl::to_delta_value(
 void doc_impl::append_entry(const log_entry& e, seq_t from, doc_delta& out,
                             hash_map<std::uint32_t, std::uint32_t>& table) const {
   const std::uint32_t c = e.container;
-  const container_state& st = *containers_[c];
   const seq_t end = e.seq + e.count;
+  if (c == shallow_container) {
+    out.ops.push_back(doc_op{0, shallow_delete_run{op_id{e.replica, from}, end - from}});
+    return;
+  }
+  const container_state& st = *containers_[c];
   const std::uint32_t slot = table_slot(c, out, table);
   const auto skip = static_cast<std::uint32_t>(from - e.seq);
   switch (st.type) {
@@ -154,7 +159,35 @@ doc_delta doc_impl::delta_since(const version_vector& since) const {
     const log_entry& e = log_[i];
     append_entry(e, std::max(e.seq, since.get(e.replica)), out, table);
   }
+  with_tombstones(out);
   return out;
+}
+
+void doc_impl::with_tombstones(doc_delta& out) const {
+  if (tombstones_.empty()) return;
+  std::vector<id_range> named;
+  const bool needed = std::any_of(out.ops.begin(), out.ops.end(), [&](const doc_op& op) {
+    if (std::holds_alternative<shallow_delete_run>(op.op)) return true;
+    if (!std::holds_alternative<text_insert_run>(op.op) &&
+        !std::holds_alternative<list_insert_run>(op.op)) {
+      return false;
+    }
+    const op_id id = op_start(op);
+    overlap_tombstones(tombstones_, id_range{id.replica, id.seq, id.seq + op_size(op)}, named);
+    return !named.empty();
+  });
+  // Only those of integrated ops: the peer sees each of them before or
+  // with this delta. (The others name ops still pending here.)
+  if (needed) split_tombstones(&out.tombstones, nullptr);
+}
+
+void doc_impl::split_tombstones(std::vector<id_range>* integrated,
+                                std::vector<id_range>* waiting) const {
+  for (const id_range& t : tombstones_) {
+    const seq_t cut = std::clamp(next_seq(t.replica), t.begin, t.end);
+    if (integrated != nullptr && t.begin < cut) integrated->push_back({t.replica, t.begin, cut});
+    if (waiting != nullptr && cut < t.end) waiting->push_back({t.replica, cut, t.end});
+  }
 }
 
 doc_delta doc_impl::delta_between(std::size_t begin, std::uint32_t last_count) const {

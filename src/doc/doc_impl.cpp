@@ -102,6 +102,7 @@ doc_impl::doc_impl(const doc_impl& other, replica_id replica)
       log_by_replica_(other.log_by_replica_),
       pending_(other.pending_),
       pending_count_(other.pending_count_),
+      tombstones_(other.tombstones_),
       damaged_(other.damaged_),
       observers_(std::make_shared<observer_registry>()) {
   WEFT_ASSERT(!other.in_transaction(), "fork inside a transaction");
@@ -293,7 +294,8 @@ result<seq_t> doc_impl::reserve(std::uint64_t n) {
 
 void doc_impl::record(std::uint32_t c, replica_id replica, seq_t seq, std::uint32_t n,
                       std::uint32_t local) {
-  containers_[c]->has_ops = true;
+  const bool shallow = c == shallow_container;
+  if (!shallow) containers_[c]->has_ops = true;
   op_count_ += n;
   if (replica == replica_) {
     own_next_ = seq + n;  // version() writes it back when asked
@@ -303,7 +305,7 @@ void doc_impl::record(std::uint32_t c, replica_id replica, seq_t seq, std::uint3
   if (!log_.empty()) {
     log_entry& last = log_.back();
     // Texts and lists find their ops by id; the rest by record index.
-    const bool by_id = containers_[c]->seq != nullptr;
+    const bool by_id = shallow || containers_[c]->seq != nullptr;
     if (last.replica == replica && last.container == c &&
         last.seq + last.count == seq && (by_id || last.local + last.count == local) &&
         last.count <= std::numeric_limits<std::uint32_t>::max() - n) {
@@ -560,7 +562,8 @@ void doc_impl::damage(bool began) noexcept {
 
 std::size_t doc_impl::memory_usage() const noexcept {
   std::size_t total = sizeof(*this) + log_.capacity() * sizeof(log_entry) +
-                      containers_.capacity() * sizeof(void*);
+                      containers_.capacity() * sizeof(void*) +
+                      tombstones_.capacity() * sizeof(id_range);
   for (const auto& [r, v] : log_by_replica_) total += v.capacity() * 4 + 32;
   for (const auto& c : containers_) {
     total += sizeof(container_state) + c->name.capacity();

@@ -19,6 +19,7 @@
 #ifndef WEFT_SRC_DOC_DOC_IMPL_HPP_
 #define WEFT_SRC_DOC_DOC_IMPL_HPP_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -32,6 +33,7 @@
 #include <vector>
 
 #include "doc/observer_registry.hpp"
+#include "doc/tombstones.hpp"
 #include "internal/hash_table.hpp"
 #include "text_impl.hpp"
 #include "weft/doc.hpp"
@@ -58,6 +60,10 @@ struct cref {
 // cell is a value as containers store it.
 using cell = std::variant<std::monostate, bool, std::int64_t, double, std::string, bytes,
                           cref>;
+
+// shallow_container is the container of the log entries of shallow
+// deletes, which belong to none.
+inline constexpr std::uint32_t shallow_container = no_container - 1;
 
 // list_placeholder is the byte a list's text holds for each element.
 inline constexpr char list_placeholder = '\x01';
@@ -343,6 +349,20 @@ class doc_impl {
   // delta_between returns the ops logged since the log had `begin` entries
   // and its last one held `last_count` ops.
   doc_delta delta_between(std::size_t begin, std::uint32_t last_count) const;
+  // with_tombstones gives `out` this document's tombstones if it holds a
+  // shallow delete: whoever learns of one must learn what it removed.
+  void with_tombstones(doc_delta& out) const;
+  // split_tombstones appends to `integrated` the tombstones of integrated
+  // ops and to `waiting` the rest (ops in the pending buffer), each when
+  // given.
+  void split_tombstones(std::vector<id_range>* integrated, std::vector<id_range>* waiting) const;
+  // erase_tombstones deletes the elements `spans` of text or list `c`
+  // (tombstones) that still show, raising events as a delete does.
+  void erase_tombstones(std::uint32_t c, const std::vector<lv_span>& spans);
+  // for_each_element calls fn(c, spans) for each text or list `c` holding
+  // elements among the ops of `r`, with their lv spans there.
+  template <class Fn>
+  void for_each_element(const id_range& r, Fn&& fn) const;
   delta_value to_delta_value(const cell& v, doc_delta& out,
                              hash_map<std::uint32_t, std::uint32_t>& table) const;
 
@@ -362,6 +382,9 @@ class doc_impl {
 
   std::map<replica_id, std::map<seq_t, pending_op>> pending_;
   std::uint64_t pending_count_ = 0;
+  // tombstones_ are the elements that shallow deletes removed, those not
+  // yet arrived included (see doc_delta::tombstones).
+  std::vector<id_range> tombstones_;  // a tombstone set (doc/tombstones.hpp)
 
   txn_state txn_;
   bool damaged_ = false;
@@ -399,6 +422,25 @@ class change_scope {
   bool began_ = false;
   bool done_ = false;
 };
+
+template <class Fn>
+void doc_impl::for_each_element(const id_range& r, Fn&& fn) const {
+  const auto it = log_by_replica_.find(r.replica);
+  if (it == log_by_replica_.end()) return;
+  const std::vector<std::uint32_t>& list = it->second;
+  auto li = std::partition_point(list.begin(), list.end(), [&](std::uint32_t i) {
+    return log_[i].seq + log_[i].count <= r.begin;
+  });
+  std::vector<lv_span> spans;
+  for (; li != list.end() && log_[*li].seq < r.end; ++li) {
+    const log_entry& e = log_[*li];
+    if (e.container == shallow_container || !containers_[e.container]->seq) continue;
+    spans.clear();
+    containers_[e.container]->seq->element_spans(r.replica, std::max(e.seq, r.begin),
+                                                 std::min(e.seq + e.count, r.end), spans);
+    if (!spans.empty()) fn(e.container, spans);
+  }
+}
 
 // op_size returns how many operations a doc_op holds (saturating).
 std::uint64_t op_size(const doc_op& op) noexcept;

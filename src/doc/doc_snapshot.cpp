@@ -62,6 +62,13 @@ bool merge_into(doc_op& a, std::uint64_t& na, doc_op& b, std::uint64_t& nb) {
     na += nb;
     return true;
   }
+  if (auto* x = std::get_if<shallow_delete_run>(&a.op)) {
+    auto* y = std::get_if<shallow_delete_run>(&b.op);
+    if (y == nullptr) return false;
+    x->length += y->length;
+    na = x->length;
+    return true;
+  }
   auto* x = std::get_if<text_delete_run>(&a.op);
   auto* y = std::get_if<text_delete_run>(&b.op);
   if (x == nullptr || y == nullptr || x->target.replica != y->target.replica) return false;
@@ -127,6 +134,11 @@ bool merge_run(enc_run& x, enc_run& y) {
     x.count += y.count;
     return true;
   }
+  if (x.kind == enc_run::shallow_remove || y.kind == enc_run::shallow_remove) {
+    if (x.kind != y.kind) return false;
+    x.len += y.len;
+    return true;
+  }
   if (x.kind != enc_run::remove || y.kind != enc_run::remove || x.left.replica != y.left.replica) {
     return false;
   }
@@ -176,9 +188,21 @@ void doc_impl::snapshot_runs(bool state_only, std::vector<container_desc>& table
   std::sort(replicas.begin(), replicas.end());
   out.runs.reserve(log_.size());
   std::vector<lv_span> spans;
+  // A state-only snapshot keeps no delete: the ids of delete ops are the
+  // gaps its ops leave, and what they deleted is the tombstones.
+  deleted_set deleted;
   for (const auto& [replica, list] : replicas) {
     for (const std::uint32_t li : *list) {
       const log_entry& e = log_[li];
+      if (e.container == shallow_container) {
+        if (state_only) continue;
+        enc_run r;
+        r.kind = enc_run::shallow_remove;
+        r.id = op_id{e.replica, e.seq};
+        r.len = e.count;
+        push(r);
+        continue;
+      }
       const container_state& st = *containers_[e.container];
       const std::uint32_t slot = table_slot(e.container, slots, slot_of);
       switch (st.type) {
@@ -258,7 +282,11 @@ void doc_impl::snapshot_runs(bool state_only, std::vector<container_desc>& table
                 r.len = n;
                 r.left = ids.to_id(target);
                 r.backward = de.backward && n > 1;
-                push(r);
+                if (state_only) {
+                  deleted.add(r.left, r.len, r.backward);
+                } else {
+                  push(r);
+                }
                 op += n;
               }
               lv = end;
@@ -302,7 +330,9 @@ void doc_impl::snapshot_runs(bool state_only, std::vector<container_desc>& table
     }
   }
 
-  if (state_only) {
+  if (!state_only) {
+    split_tombstones(&out.tombstones, nullptr);
+  } else {
     hash_set<op_id> live;
     for (const auto& st : containers_) {
       if (!st->map) continue;
@@ -310,11 +340,11 @@ void doc_impl::snapshot_runs(bool state_only, std::vector<container_desc>& table
         for (const std::uint32_t rec : key_live) live.insert(st->map->records[rec].id);
       }
     }
-    deleted_set deleted;
-    for (const enc_run& r : out.runs) {
-      if (r.kind == enc_run::remove) deleted.add(r.left, r.len, r.backward);
-    }
+    std::vector<id_range> own;
+    split_tombstones(&own, nullptr);
+    for (const id_range& r : own) deleted.add(r);
     deleted.finish();
+    out.tombstones = deleted.ranges();
     for (const enc_run& r : out.runs) {
       if (r.kind == enc_run::map_write) {
         enc_value& v = out.writes[r.first].value;
@@ -354,7 +384,9 @@ void doc_impl::snapshot_ops(bool state_only, doc_delta& ops, doc_delta& pending)
   }
   merge_runs(ops.ops);
 
-  if (state_only) {
+  if (!state_only) {
+    split_tombstones(&ops.tombstones, nullptr);
+  } else {
     hash_set<op_id> live;
     for (const auto& st : containers_) {
       if (!st->map) continue;
@@ -362,7 +394,16 @@ void doc_impl::snapshot_ops(bool state_only, doc_delta& ops, doc_delta& pending)
         for (const std::uint32_t rec : key_live) live.insert(st->map->records[rec].id);
       }
     }
-    const deleted_set deleted = deleted_in(ops);
+    deleted_set deleted = deleted_in(ops);
+    std::vector<id_range> own;
+    split_tombstones(&own, nullptr);
+    for (const id_range& r : own) deleted.add(r);
+    deleted.finish();
+    ops.tombstones = deleted.ranges();
+    std::erase_if(ops.ops, [](const doc_op& op) {
+      return std::holds_alternative<text_delete_run>(op.op) ||
+             std::holds_alternative<shallow_delete_run>(op.op);
+    });
     for (doc_op& op : ops.ops) {
       if (auto* w = std::get_if<map_write>(&op.op)) {
         if (w->value && !std::holds_alternative<container_slot>(*w->value) && !live.contains(w->id)) {
@@ -463,6 +504,10 @@ void doc_impl::snapshot_pending(doc_delta& pending) const {
     for (const auto& entry : by_seq) {
       const pending_op& p = entry.second;  // lambdas cannot capture bindings
       doc_op op = p.op;
+      if (std::holds_alternative<shallow_delete_run>(op.op)) {  // no container
+        pending.ops.push_back(std::move(op));
+        continue;
+      }
       op.container = slot_of(slot_of, *p.table, op.container);
       auto remap = [&](delta_value& v) {
         if (auto* cs = std::get_if<container_slot>(&v)) cs->index = slot_of(slot_of, *p.table, cs->index);
@@ -476,6 +521,7 @@ void doc_impl::snapshot_pending(doc_delta& pending) const {
     }
   }
   merge_runs(pending.ops);
+  split_tombstones(nullptr, &pending.tombstones);
 }
 
 }  // namespace weft::internal

@@ -31,7 +31,8 @@
 
 namespace weft::internal {
 
-bool sequence::rebuild(const op_log& log, std::uint64_t scan_budget) {
+bool sequence::rebuild(const op_log& log, std::span<const lv_span> tombstoned,
+                       std::uint64_t scan_budget) {
   WEFT_ASSERT(total_.raw == 0 && items_ == 0, "rebuild of a sequence that holds elements");
   const std::vector<insert_entry>& runs = log.inserts();
   if (runs.empty()) return true;
@@ -123,6 +124,9 @@ bool sequence::rebuild(const op_log& log, std::uint64_t scan_budget) {
   for (const delete_entry& d : log.deletes()) {
     const lv_t lo = d.backward ? d.target - (d.len - 1) : d.target;
     for (lv_t e = lo; e < lo + d.len && e < n; ++e) dead[e / 64] |= std::uint64_t{1} << (e % 64);
+  }
+  for (const lv_span& s : tombstoned) {
+    for (lv_t e = s.begin; e < s.end && e < n; ++e) dead[e / 64] |= std::uint64_t{1} << (e % 64);
   }
   auto is_dead = [&](lv_t e) { return ((dead[e / 64] >> (e % 64)) & 1) != 0; };
 

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "doc/doc_impl.hpp"
+#include "doc/tombstones.hpp"
 #include "fmt/format.h"
 #include "weft/internal/utf8.hpp"
 
@@ -27,6 +28,7 @@ namespace {
 constexpr std::size_t kMessageBytes = 640;
 constexpr std::size_t kRunBytes = 64;
 constexpr std::size_t kReplicaBytes = 8;
+constexpr std::size_t kTombstoneBytes = 32;  // three varints, and rle headers
 
 std::size_t value_bytes(const delta_value& v) {
   return 16 + std::visit(
@@ -69,17 +71,22 @@ std::uint64_t run_items(const doc_op& op) {
   return 1;
 }
 
+bool shallow(const doc_op& op) { return std::holds_alternative<shallow_delete_run>(op.op); }
+
 op_id run_start(const doc_op& op) {
   return std::visit([](const auto& o) { return o.id; }, op.op);
 }
 
 // builder collects one chunk: runs, and the rows of the input's container
-// table they need, renumbered.
+// table they need, renumbered, and the input's tombstones that name the
+// runs' ops (a chunk carries no tombstone of an op it does not hold, so
+// that it applies alone, and a tombstone never reaches a replica before
+// its op does).
 class builder {
  public:
   explicit builder(const doc_delta& src) : src_(src) {}
 
-  bool empty() const { return out_.ops.empty(); }
+  bool empty() const { return out_.empty(); }
   std::size_t bytes() const { return bytes_; }
   std::uint64_t ops() const { return ops_; }
   std::uint64_t items() const { return items_; }
@@ -88,7 +95,8 @@ class builder {
   // rows and replicas.
   std::size_t cost(const doc_op& op) const {
     std::size_t n = run_bytes(op);
-    n += rows_cost(op.container);
+    if (!shallow(op)) n += rows_cost(op.container);
+    n += named(op).size() * kTombstoneBytes;
     for_each_slot(op, [&](std::uint32_t c) { n += rows_cost(c); });
     n += replicas_cost(op);
     return n;
@@ -99,12 +107,27 @@ class builder {
     ops_ += weft::internal::op_size(op);
     items_ += run_items(op);
     note_replicas(op);
-    op.container = row(op.container);
+    for (const id_range& t : named(op)) out_.tombstones.push_back(t);
+    if (!shallow(op)) op.container = row(op.container);
     remap_slots(op);
     out_.ops.push_back(std::move(op));
   }
 
+  // tombstone_cost is what adding tombstones `r` would add to bytes().
+  std::size_t tombstone_cost(const id_range& r) const {
+    return kTombstoneBytes +
+           (replicas_.contains(static_cast<std::uint64_t>(r.replica)) ? 0 : kReplicaBytes * 4);
+  }
+  void add_tombstones(const id_range& r) {
+    bytes_ += tombstone_cost(r);
+    ++items_;
+    replicas_.emplace(static_cast<std::uint64_t>(r.replica), true);
+    out_.tombstones.push_back(r);
+  }
+
   doc_delta take() {
+    // The runs' tombstones came in run order: put them in set order.
+    weft::internal::normalize_tombstones(out_.tombstones);
     doc_delta d = std::move(out_);
     out_ = doc_delta();
     map_.clear();
@@ -116,6 +139,16 @@ class builder {
   }
 
  private:
+  // named returns the input's tombstones among `op`'s ids.
+  std::vector<id_range> named(const doc_op& op) const {
+    std::vector<id_range> out;
+    if (src_.tombstones.empty()) return out;
+    const op_id id = run_start(op);
+    weft::internal::overlap_tombstones(
+        src_.tombstones, id_range{id.replica, id.seq, id.seq + weft::internal::op_size(op)}, out);
+    return out;
+  }
+
   template <class Fn>
   static void for_each_slot(const doc_op& op, Fn&& fn) {
     auto visit_value = [&](const delta_value& v) {
@@ -205,6 +238,10 @@ doc_op take_front(doc_op& op, std::uint64_t n) {
           o.length -= n;
           o.target.seq = o.backward ? o.target.seq - n : o.target.seq + n;
           front.op = head;
+        } else if constexpr (std::is_same_v<T, shallow_delete_run>) {
+          front.op = shallow_delete_run{o.id, n};
+          o.id.seq += n;
+          o.length -= n;
         } else if constexpr (std::is_same_v<T, list_insert_run>) {
           list_insert_run head{o.id, o.origin_left, o.origin_right, {}};
           head.values.assign(std::make_move_iterator(o.values.begin()),
@@ -219,9 +256,38 @@ doc_op take_front(doc_op& op, std::uint64_t n) {
   return front;
 }
 
+// unheld_tombstones returns the tombstones of `d` that name none of its
+// ops, in set order.
+std::vector<id_range> unheld_tombstones(const doc_delta& d) {
+  std::vector<id_range> out;
+  if (d.tombstones.empty()) return out;
+  std::vector<id_range> held;
+  held.reserve(d.ops.size());
+  for (const doc_op& op : d.ops) {
+    const op_id id = run_start(op);
+    held.push_back(id_range{id.replica, id.seq, id.seq + weft::internal::op_size(op)});
+  }
+  std::sort(held.begin(), held.end(), weft::internal::range_less);
+  std::size_t h = 0;
+  for (const id_range& t : d.tombstones) {
+    while (h < held.size() && (held[h].replica < t.replica ||
+                               (held[h].replica == t.replica && held[h].end <= t.begin))) {
+      ++h;
+    }
+    seq_t at = t.begin;
+    for (std::size_t k = h;
+         k < held.size() && held[k].replica == t.replica && held[k].begin < t.end; ++k) {
+      if (held[k].begin > at) out.push_back(id_range{t.replica, at, held[k].begin});
+      at = std::max(at, held[k].end);
+    }
+    if (at < t.end) out.push_back(id_range{t.replica, at, t.end});
+  }
+  return out;
+}
+
 bool splittable(const doc_op& op) {
   return (std::holds_alternative<text_insert_run>(op.op) ||
-          std::holds_alternative<text_delete_run>(op.op) ||
+          std::holds_alternative<text_delete_run>(op.op) || shallow(op) ||
           std::holds_alternative<list_insert_run>(op.op)) &&
          weft::internal::op_size(op) > 1;
 }
@@ -262,6 +328,14 @@ std::vector<doc_delta> split_delta(const doc_delta& d, const chunk_limits& limit
   const std::uint64_t max_items = std::max<std::uint64_t>(limits.max_items, 4);
   std::vector<doc_delta> chunks;
   builder b(d);
+  // Tombstones of ops the input does not hold (the receiver has them)
+  // lead; the rest go with their ops.
+  for (const id_range& r : unheld_tombstones(d)) {
+    if (!b.empty() && (b.bytes() + b.tombstone_cost(r) > max_bytes || b.items() + 1 > max_items)) {
+      chunks.push_back(b.take());
+    }
+    b.add_tombstones(r);
+  }
   for (const doc_op& original : d.ops) {
     doc_op op = original;
     for (;;) {
@@ -295,6 +369,7 @@ std::vector<doc_delta> split_delta(const doc_delta& d, const chunk_limits& limit
 
 std::size_t estimated_bytes(const doc_delta& d) {
   builder b(d);
+  for (const id_range& r : unheld_tombstones(d)) b.add_tombstones(r);
   for (const doc_op& op : d.ops) b.add(op);
   return b.bytes();
 }
@@ -326,6 +401,7 @@ result<void> check(const doc_delta& d) {
     return {};
   };
   for (const doc_op& op : d.ops) {
+    if (shallow(op)) continue;
     WEFT_TRY(use(op.container));
     if (const auto* l = std::get_if<list_insert_run>(&op.op)) {
       for (const auto& v : l->values) {

@@ -162,20 +162,25 @@ error malformed(std::string what) { return make_error(errc::malformed, std::move
 //
 // A delta message carries the `delta` table of weft.fbs packed: a uvarint
 // mask of the table's fields that are present (bit i: field i in schema
-// order), then each present field in order: `runs` a uvarint (not 0),
+// order), then each present field in order: `runs` and `tombstones` a
+// uvarint (not 0),
 // `replicas` a uvarint count (not 0) and that many 8-byte little-endian ids,
 // `omit_deleted` nothing (present means true), every [ubyte] column a
 // uvarint length (not 0) and its bytes. Unpacking rebuilds the table and
 // checks it with the FlatBuffers verifier and read_delta, like any delta.
 
-constexpr int kDeltaFields = 24;
+constexpr int kDeltaFields = 28;
 constexpr int kRunsField = 0;
+constexpr int kTombstonesField = 24;
 constexpr int kReplicasField = 1;
 constexpr int kOmitField = 14;
 
-flatbuffers::voffset_t delta_voffset(int field) {
+constexpr flatbuffers::voffset_t delta_voffset(int field) {
   return static_cast<flatbuffers::voffset_t>(4 + 2 * field);
 }
+static_assert(delta_voffset(kOmitField) == fbw::delta::VT_OMIT_DELETED);
+static_assert(delta_voffset(kTombstonesField) == fbw::delta::VT_TOMBSTONES);
+static_assert(delta_voffset(kDeltaFields - 1) == fbw::delta::VT_TOMBSTONE_LENGTHS);
 
 std::vector<std::uint8_t> pack_delta(const doc_delta& d) {
   fb_builder b(512);
@@ -190,7 +195,7 @@ std::vector<std::uint8_t> pack_delta(const doc_delta& d) {
   w.put_uvarint(mask);
   for (int i = 0; i < kDeltaFields; ++i) {
     if ((mask >> i & 1) == 0 || i == kOmitField) continue;
-    if (i == kRunsField) {
+    if (i == kRunsField || i == kTombstonesField) {
       w.put_uvarint(t.GetField<std::uint64_t>(delta_voffset(i), 0));
     } else if (i == kReplicasField) {
       const auto* v = t.GetPointer<const flatbuffers::Vector<std::uint64_t>*>(delta_voffset(i));
@@ -219,14 +224,15 @@ result<doc_delta> unpack_delta(std::span<const std::uint8_t> packed, const decod
   }
   fb_builder b(packed.size() + 256);
   std::uint64_t runs = 0;
+  std::uint64_t tombstones = 0;
   flatbuffers::uoffset_t offsets[kDeltaFields] = {};
   for (int i = 0; i < kDeltaFields; ++i) {
     if ((*mask >> i & 1) == 0 || i == kOmitField) continue;
     auto n = r.uvarint();
     if (!n) return n.error();
     if (*n == 0) return malformed(fmt::format("packed delta field {} present but empty", i));
-    if (i == kRunsField) {
-      runs = *n;
+    if (i == kRunsField || i == kTombstonesField) {
+      (i == kRunsField ? runs : tombstones) = *n;
       continue;
     }
     const std::uint64_t width = i == kReplicasField ? 8 : 1;
@@ -248,6 +254,9 @@ result<doc_delta> unpack_delta(std::span<const std::uint8_t> packed, const decod
   if (!r.done()) return malformed("bytes after the packed delta");
   const auto start = b.StartTable();
   if ((*mask >> kRunsField & 1) != 0) b.AddElement<std::uint64_t>(delta_voffset(kRunsField), runs, 0);
+  if ((*mask >> kTombstonesField & 1) != 0) {
+    b.AddElement<std::uint64_t>(delta_voffset(kTombstonesField), tombstones, 0);
+  }
   if ((*mask >> kOmitField & 1) != 0) b.AddElement<std::uint8_t>(delta_voffset(kOmitField), 1, 0);
   for (int i = 0; i < kDeltaFields; ++i) {
     if (offsets[i] != 0) b.AddOffset(delta_voffset(i), flatbuffers::Offset<void>(offsets[i]));

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -30,6 +31,8 @@ class deleted_set {
     const seq_t lo = backward ? target.seq - (length - 1) : target.seq;
     ranges_[target.replica].emplace_back(lo, lo + length);
   }
+
+  void add(const id_range& r) { ranges_[r.replica].emplace_back(r.begin, r.end); }
 
   // finish sorts and merges; call once after the last add.
   void finish() {
@@ -49,6 +52,18 @@ class deleted_set {
   }
 
   bool empty() const noexcept { return ranges_.empty(); }
+
+  // ranges returns the set (after finish) ascending by (replica, begin).
+  std::vector<id_range> ranges() const {
+    std::vector<id_range> out;
+    for (const auto& [r, v] : ranges_) {
+      for (const auto& x : v) out.push_back(id_range{r, x.first, x.second});
+    }
+    std::sort(out.begin(), out.end(), [](const id_range& a, const id_range& b) {
+      return std::tie(a.replica, a.begin) < std::tie(b.replica, b.begin);
+    });
+    return out;
+  }
 
   // segments calls fn(length, deleted) for alternating stretches of ops
   // [id, id + n), in seq order.

@@ -60,6 +60,7 @@ struct enc_run {
     list_insert = 2,
     map_write = 3,
     counter_add = 4,
+    shallow_remove = 5,
   };
   kind_t kind = text_insert;
   bool has_left = false;   // inserts: origin_left present
@@ -86,6 +87,8 @@ struct enc_delta {
   std::vector<std::string_view> pieces;
   std::vector<enc_value> values;
   std::vector<enc_write> writes;
+  // The delta's tombstones, ascending by (replica, begin), none adjacent.
+  std::vector<id_range> tombstones;
 };
 
 // enc_scalar_of converts a scalar of any variant laid out like delta_value

@@ -32,6 +32,10 @@ namespace {
 
 using u64s = std::vector<std::uint64_t>;
 
+// has_length reports whether runs of kind `k` have an entry in the lengths
+// column (inserts and deletes, shallow ones too).
+bool has_length(std::uint64_t k) { return k <= 2 || k == 5; }
+
 std::span<const std::uint8_t> bytes_of(const flatbuffers::Vector<std::uint8_t>* v) {
   if (v == nullptr) return {};
   return {v->data(), v->size()};
@@ -176,6 +180,9 @@ class delta_decoder {
   result<void> read_containers();
   result<void> read_keys();
   result<delta_value> read_value(std::uint64_t kind);
+  // read_tombstones decodes the tombstone columns into out_.tombstones;
+  // `runs` items are spent already.
+  result<void> read_tombstones(std::uint64_t runs);
 
   const wire::delta& t_;
   const decode_limits& limits_;
@@ -316,6 +323,39 @@ result<delta_value> delta_decoder::read_value(std::uint64_t kind) {
   }
 }
 
+result<void> delta_decoder::read_tombstones(std::uint64_t runs) {
+  const std::uint64_t n = t_.tombstones();
+  if (n > limits_.max_items - runs) {
+    return make_error(errc::too_large, fmt::format("{} runs and {} tombstone ranges exceed the "
+                                                   "item limit of {}",
+                                                   runs, n, limits_.max_items));
+  }
+  u64s reps, seqs, lengths;
+  out_.tombstones.reserve(static_cast<std::size_t>(n));
+  WEFT_TRY(read_rle("tombstone_replicas", t_.tombstone_replicas(), n, reps));
+  WEFT_TRY(read_rle("tombstone_seqs", t_.tombstone_seqs(), n, seqs));
+  WEFT_TRY(read_rle("tombstone_lengths", t_.tombstone_lengths(), n, lengths));
+  std::uint64_t end = 0;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    if (reps[i] >= replicas_.size() || (i > 0 && reps[i] < reps[i - 1])) {
+      return malformed(fmt::format("tombstone range {} names replica {} of {}", i, reps[i],
+                                   replicas_.size()));
+    }
+    const bool first = i == 0 || reps[i] != reps[i - 1];
+    if (first) end = 0;
+    if (!first && seqs[i] == 0) {
+      return malformed(fmt::format("tombstone range {} touches the one before it", i));
+    }
+    if (lengths[i] == 0 || seqs[i] > max_seq - end || lengths[i] - 1 > max_seq - end - seqs[i]) {
+      return malformed(fmt::format("tombstone range {} leaves the seq space", i));
+    }
+    const seq_t begin = end + seqs[i];
+    end = begin + lengths[i];
+    out_.tombstones.push_back(id_range{replicas_[reps[i]], begin, end});
+  }
+  return {};
+}
+
 result<doc_delta> delta_decoder::run() {
   const std::uint64_t runs = t_.runs();
   if (runs > limits_.max_items) {
@@ -334,7 +374,7 @@ result<doc_delta> delta_decoder::run() {
   u64s& replica_of = cols.replica_of;
   u64s& seqs = cols.seqs;
   WEFT_TRY(read_rle("kinds", t_.kinds(), runs, kinds));
-  std::uint64_t n_text = 0, n_del = 0, n_list = 0, n_map = 0, n_counter = 0;
+  std::uint64_t n_text = 0, n_del = 0, n_list = 0, n_map = 0, n_counter = 0, n_shallow = 0;
   for (const std::uint64_t k : kinds) {
     switch (k) {
       case 0: ++n_text; break;
@@ -342,6 +382,7 @@ result<doc_delta> delta_decoder::run() {
       case 2: ++n_list; break;
       case 3: ++n_map; break;
       case 4: ++n_counter; break;
+      case 5: ++n_shallow; break;
       default: return malformed(fmt::format("run kind {}", k));
     }
   }
@@ -349,7 +390,7 @@ result<doc_delta> delta_decoder::run() {
   WEFT_TRY(read_rle("replica_of", t_.replica_of(), runs, replica_of));
   WEFT_TRY(read_rle("seqs", t_.seqs(), runs, seqs));
   u64s& lengths = cols.lengths;
-  WEFT_TRY(read_rle("lengths", t_.lengths(), n_text + n_del + n_list, lengths));
+  WEFT_TRY(read_rle("lengths", t_.lengths(), n_text + n_del + n_list + n_shallow, lengths));
   u64s& origin_codes = cols.origin_codes;
   u64s& origin_seqs = cols.origin_seqs;
   WEFT_TRY(read_rle("origin_replicas", t_.origin_replicas(), 2 * (n_text + n_list), origin_codes));
@@ -387,7 +428,7 @@ result<doc_delta> delta_decoder::run() {
   {
     std::size_t li = 0;
     for (const std::uint64_t k : kinds) {
-      if (k > 2) continue;
+      if (!has_length(k)) continue;
       const std::uint64_t len = lengths[li++];
       if (len == 0) return malformed(fmt::format("run {} has length 0", li - 1));
       ops = saturating_add(ops, len);
@@ -425,7 +466,8 @@ result<doc_delta> delta_decoder::run() {
   std::size_t text_at = 0;
   for (std::uint64_t i = 0; i < runs; ++i) {
     const std::uint64_t k = kinds[i];
-    if (targets[i] >= out_.containers.size()) {
+    // A shallow delete names no container: its entry is 0.
+    if (k == 5 ? targets[i] != 0 : targets[i] >= out_.containers.size()) {
       return malformed(fmt::format("run {} names container {} of {}", i, targets[i],
                                    out_.containers.size()));
     }
@@ -433,7 +475,7 @@ result<doc_delta> delta_decoder::run() {
       return malformed(fmt::format("run {} names replica {} of {}", i, replica_of[i], replicas_.size()));
     }
     const std::uint64_t r = replica_of[i];
-    const std::uint64_t len = k <= 2 ? lengths[li++] : 1;
+    const std::uint64_t len = has_length(k) ? lengths[li++] : 1;
     const op_id id{replicas_[r], expected[r] + static_cast<std::uint64_t>(unzigzag(seqs[i]))};
     if (id.seq > max_seq || len > max_seq - id.seq + 1) {
       return malformed(fmt::format("run {}: ops from seq {} overflow the seq space", i, id.seq));
@@ -497,12 +539,15 @@ result<doc_delta> delta_decoder::run() {
       }
       ++mi;
       op.op = std::move(w);
+    } else if (k == 5) {
+      op.op = shallow_delete_run{id, len};
     } else {
       op.op = counter_add{id, unzigzag(amounts[ci++])};
     }
     out_.ops.push_back(std::move(op));
   }
   if (!values_.done()) return malformed("column value_data: bytes past the last value");
+  WEFT_TRY(read_tombstones(runs));
 
   // Text, now that the delete runs say which characters a state-only
   // snapshot left out. With the text elsewhere, every character is a

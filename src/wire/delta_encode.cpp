@@ -35,11 +35,12 @@ class delta_encoder {
   std::size_t held_bytes() noexcept;
 
  private:
-  std::array<std::vector<std::uint64_t>*, 18> u64_columns() noexcept {
+  std::array<std::vector<std::uint64_t>*, 21> u64_columns() noexcept {
     return {&replicas_, &expected_, &kinds_, &targets_, &replica_of_, &seqs_,
             &lengths_, &origin_replicas_, &origin_seqs_, &delete_replicas_,
             &delete_seqs_, &value_kinds_, &key_of_, &lamports_, &pred_counts_,
-            &pred_replicas_, &pred_seqs_, &amounts_};
+            &pred_replicas_, &pred_seqs_, &amounts_, &tomb_replicas_, &tomb_seqs_,
+            &tomb_lengths_};
   }
   void collect_replicas();
   std::uint64_t index_of(replica_id r) const {
@@ -109,6 +110,7 @@ class delta_encoder {
   std::vector<std::string_view> key_names_;
   std::vector<std::uint64_t> key_of_, lamports_, pred_counts_, pred_replicas_, pred_seqs_;
   std::vector<std::uint64_t> amounts_;
+  std::vector<std::uint64_t> tomb_replicas_, tomb_seqs_, tomb_lengths_;
   std::uint64_t last_lamport_ = 0;
   // cursor_ is where the previous run of text or list ops left off: the
   // last element it inserted, or the next one a delete run would reach.
@@ -181,6 +183,7 @@ void delta_encoder::collect_replicas() {
         break;
     }
   }
+  for (const id_range& t : d_->tombstones) add(t.replica);
   std::sort(replicas_.begin(), replicas_.end());
   replicas_.erase(std::unique(replicas_.begin(), replicas_.end()), replicas_.end());
   expected_.assign(replicas_.size(), 0);
@@ -275,6 +278,10 @@ flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBui
         has_cursor_ = true;
         cursor_ = op_id{r.left.replica, r.backward ? r.left.seq - r.len : r.left.seq + r.len};
         break;
+      case enc_run::shallow_remove:
+        put_id(r.id, r.len);
+        lengths_.push_back(r.len);
+        break;
       case enc_run::list_insert:
         put_id(r.id, r.len);
         lengths_.push_back(r.len);
@@ -298,6 +305,18 @@ flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBui
         put_id(r.id, 1);
         amounts_.push_back(zigzag(r.amount));
         break;
+    }
+  }
+  {
+    replica_id last{};
+    seq_t end = 0;
+    for (const id_range& t : d_->tombstones) {
+      if (tomb_replicas_.empty() || t.replica != last) end = 0;
+      tomb_replicas_.push_back(index_of(t.replica));
+      tomb_seqs_.push_back(t.begin - end);
+      tomb_lengths_.push_back(t.size());
+      last = t.replica;
+      end = t.end;
     }
   }
   if (!key_names_.empty()) {
@@ -357,6 +376,9 @@ flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBui
   const auto pred_replicas = rle(pred_replicas_);
   const auto pred_seqs = rle(pred_seqs_);
   const auto amounts = rle(amounts_);
+  const auto tomb_replicas = rle(tomb_replicas_);
+  const auto tomb_seqs = rle(tomb_seqs_);
+  const auto tomb_lengths = rle(tomb_lengths_);
 
   wire::deltaBuilder t(b);
   t.add_runs(runs);
@@ -382,6 +404,10 @@ flatbuffers::Offset<wire::delta> delta_encoder::build(flatbuffers::FlatBufferBui
   t.add_pred_replicas(pred_replicas);
   t.add_pred_seqs(pred_seqs);
   t.add_amounts(amounts);
+  t.add_tombstones(d_->tombstones.size());
+  t.add_tombstone_replicas(tomb_replicas);
+  t.add_tombstone_seqs(tomb_seqs);
+  t.add_tombstone_lengths(tomb_lengths);
   return t.Finish();
 }
 
@@ -428,6 +454,10 @@ enc_delta runs_of(const doc_delta& d) {
       enc_write ew{w->key, w->lamport, w->preds, {}};
       ew.value = w->value ? enc_value_of(*w->value) : enc_value{0, 0, {}};
       out.writes.push_back(ew);
+    } else if (const auto* sh = std::get_if<shallow_delete_run>(&op.op)) {
+      r.kind = enc_run::shallow_remove;
+      r.id = sh->id;
+      r.len = sh->length;
     } else {
       const auto& a = std::get<counter_add>(op.op);
       r.kind = enc_run::counter_add;
@@ -436,6 +466,7 @@ enc_delta runs_of(const doc_delta& d) {
     }
     out.runs.push_back(r);
   }
+  out.tombstones = d.tombstones;
   return out;
 }
 

@@ -6,17 +6,60 @@
 
 #include "weft/snapshot.hpp"
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "doc/doc_impl.hpp"
 #include "fmt/format.h"
+#include "weft/internal/saturating.hpp"
 #include "weft/internal/utf8.hpp"
 #include "wire/delta_codec.hpp"
 #include "wire/envelope.hpp"
 
 namespace weft {
+namespace {
+
+// add_shallow_gaps adds to `ops` a shallow delete for every op below
+// `version` it does not hold (the shallow_gaps layout), counting them into
+// `op_count`. Each replica's ops must come in ascending seq order.
+result<void> add_shallow_gaps(doc_delta& ops, const version_vector& version,
+                              std::uint64_t& op_count) {
+  std::vector<doc_op> out;
+  out.reserve(ops.ops.size() * 2 + version.size());
+  std::map<replica_id, seq_t> next;  // where each replica's ops reached
+  seq_t* last = nullptr;
+  replica_id last_r{};
+  auto gap = [&](replica_id r, seq_t from, seq_t to) {
+    out.push_back(doc_op{0, shallow_delete_run{op_id{r, from}, to - from}});
+    op_count = internal::saturating_add(op_count, to - from);
+  };
+  for (doc_op& op : ops.ops) {
+    const op_id id = internal::op_start(op);
+    if (last == nullptr || last_r != id.replica) {
+      last = &next[id.replica];
+      last_r = id.replica;
+    }
+    if (id.seq < *last) {
+      return make_error(errc::malformed, fmt::format("snapshot ops of {} are out of order at {}",
+                                                     internal::describe(id), *last));
+    }
+    if (const seq_t to = std::min(id.seq, version.get(id.replica)); to > *last) {
+      gap(id.replica, *last, to);
+    }
+    *last = id.seq + internal::op_size(op);
+    out.push_back(std::move(op));
+  }
+  for (const auto& e : version.entries()) {
+    const seq_t reached = next.contains(e.replica) ? next[e.replica] : 0;
+    if (reached < e.count) gap(e.replica, reached, e.count);
+  }
+  ops.ops = std::move(out);
+  return {};
+}
+
+}  // namespace
 
 std::vector<std::uint8_t> save(const doc& d, const save_options& options) {
   const bool state_only = options.kind == snapshot_kind::state_only;
@@ -49,7 +92,7 @@ std::vector<std::uint8_t> save(const doc& d, const save_options& options) {
   const auto snap = internal::wire::Createsnapshot(
       b, id,
       state_only ? internal::wire::snapshot_kind::state_only : internal::wire::snapshot_kind::full,
-      version, ops_t, pending_t, live_t);
+      version, ops_t, pending_t, live_t, state_only);
   return internal::seal(b, internal::wire::payload::snapshot, snap.Union(), options.encoding);
 }
 
@@ -106,6 +149,12 @@ result<doc> load(std::span<const std::uint8_t> bytes, replica_id replica, doc_op
       *snap->ops(), limits, &op_count,
       text_elsewhere ? internal::text_column::elsewhere : internal::text_column::included);
   if (!ops) return ops.error();
+  if (snap->shallow_gaps()) {
+    if (kind != internal::wire::snapshot_kind::state_only) {
+      return make_error(errc::malformed, "a full snapshot leaves ops out");
+    }
+    WEFT_TRY(add_shallow_gaps(*ops, *version, op_count));
+  }
   doc_delta pending;
   std::uint64_t pending_count = 0;
   if (snap->pending() != nullptr) {

@@ -227,6 +227,16 @@ int main(int argc, char** argv) {
     write(dir, "fuzz_snapshot", s.name + "-full-zstd", weft::save(s.d, full_zstd));
     write(dir, "fuzz_snapshot", s.name + "-state", weft::save(s.d, state));
     write(dir, "fuzz_snapshot", s.name + "-state-zstd", weft::save(s.d, state_zstd));
+
+    // What a replica loaded from the state-only snapshot passes on:
+    // shallow deletes and tombstones.
+    auto shallow = weft::load(weft::save(s.d, state), weft::fuzz::kReplicaB);
+    if (!shallow) {
+      std::fprintf(stderr, "make_seeds: %s\n", shallow.error().message.c_str());
+      return 1;
+    }
+    write(dir, "fuzz_delta", s.name + "-shallow", weft::encode_delta(shallow->delta_since({})));
+    write(dir, "fuzz_snapshot", s.name + "-shallow-full", weft::save(*shallow, full));
   }
   write_version_seeds(dir);
   write_column_seeds(dir);

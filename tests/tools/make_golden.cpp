@@ -4,17 +4,21 @@
 // File: make_golden.cpp
 // -----------------------------------------------------------------------------
 //
-// Writes the golden files of the wire format (tests/data/wire-v1 by default,
+// Writes the golden files of the current wire format (tests/data/wire-v<N>,
 // or the directory given as the only argument): a few messages encoded by
 // this build, and for each a sidecar <name>.txt of "key: value" lines with
 // what decoding it must give. wire_test checks that every file decodes to
 // its sidecar and that encoding the result gives the same bytes again.
 //
-//   delta                a delta with every op kind, value kind and
-//                        container kind, backward deletes and erases
+//   delta                a delta with every op kind but shallow deletes,
+//                        every value kind and container kind, backward
+//                        deletes and erases
 //   version              a version vector
 //   snapshot-full        a full snapshot, with ops still pending
 //   snapshot-state-only  the state-only snapshot of the same document
+//   delta-shallow        what a document loaded from it sends: shallow
+//                        deletes and tombstones
+//   snapshot-shallow-full  the full snapshot of that document
 //   snapshot-zstd        the full snapshot again, zstd-compressed; its
 //                        sidecar names snapshot-full as its uncompressed twin
 //
@@ -179,7 +183,8 @@ std::string doc_sidecar(const char* kind, const doc& d) {
 
 int main(int argc, char** argv) {
   const fs::path dir = argc > 1 ? fs::path(argv[1])
-                                : fs::path(WEFT_SOURCE_DIR) / "tests" / "data" / "wire-v1";
+                                : fs::path(WEFT_SOURCE_DIR) / "tests" / "data" /
+                                      ("wire-v" + std::to_string(weft::wire_format_version));
   fs::create_directories(dir);
   std::printf("make_golden: format v%u into %s\n", unsigned{weft::wire_format_version},
               dir.string().c_str());
@@ -221,6 +226,27 @@ int main(int argc, char** argv) {
   state.kind = weft::snapshot_kind::state_only;
   write_bytes(dir / "snapshot-state-only.weft", weft::save(d, state));
   write_text(dir / "snapshot-state-only.txt", doc_sidecar("snapshot", d) + "save: state_only\n");
+
+  // What a document loaded from that snapshot passes on: shallow deletes
+  // and their tombstones, in a delta and in a full snapshot.
+  auto shallow = weft::load(weft::save(d, state), replica_id{0xD1});
+  if (!shallow) {
+    std::fprintf(stderr, "make_golden: %s\n", shallow.error().message.c_str());
+    return 1;
+  }
+  const weft::doc_delta passed = shallow->delta_since({});
+  if (passed.tombstones.empty()) {
+    std::fprintf(stderr, "make_golden: expected tombstones\n");
+    return 1;
+  }
+  write_bytes(dir / "delta-shallow.weft", weft::encode_delta(passed));
+  {
+    doc fresh(replica_id{0xD0}, options());
+    must(fresh.apply(passed), "apply the shallow delta");
+    write_text(dir / "delta-shallow.txt", doc_sidecar("delta", fresh));
+  }
+  write_bytes(dir / "snapshot-shallow-full.weft", weft::save(*shallow, full));
+  write_text(dir / "snapshot-shallow-full.txt", doc_sidecar("snapshot", *shallow) + "save: full\n");
 
   weft::save_options packed;
   packed.encoding.compress = weft::compression::zstd;

@@ -26,6 +26,7 @@
 #include "weft/doc_delta.hpp"
 #include "weft/event.hpp"
 #include "weft/origin.hpp"
+#include "weft/snapshot.hpp"
 #include "weft/value.hpp"
 
 namespace {
@@ -1275,3 +1276,148 @@ TEST_CASE("doc: memory_usage grows with content") {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------
+// Shallow deletes and tombstones
+// ---------------------------------------------------------------------------
+
+namespace {
+
+// mirror keeps a copy of an ASCII text from its events alone.
+struct mirror {
+  std::string text;
+  void apply(const weft::text_event& e) {
+    std::size_t at = 0;
+    for (const weft::text_delta_op& op : e.delta) {
+      switch (op.kind) {
+        case weft::delta_kind::retain:
+          at += op.len;
+          break;
+        case weft::delta_kind::insert:
+          text.insert(at, op.text);
+          at += op.len;
+          break;
+        case weft::delta_kind::erase:
+          text.erase(at, op.len);
+          break;
+      }
+    }
+  }
+};
+
+}  // namespace
+
+TEST_CASE("doc: tombstones delete what they name, at once or when it arrives", "[doc][shallow]") {
+  doc a(kA, {.id = "t"});
+  ok(a.get_text("t").insert(0, "hello world"));  // ops kA:0..10
+  const doc_delta text = a.delta_since({});
+  doc_delta tombs;
+  tombs.tombstones = {weft::id_range{kA, 0, 6}};  // "hello "
+
+  // A replica holding the text erases them at once, with events.
+  doc b(kB, {.id = "t"});
+  ok(b.apply(text));
+  mirror seen{b.get_text("t").to_string()};
+  auto sub = b.get_text("t").observe([&](const weft::text_event& e) { seen.apply(e); });
+  const version_vector before = b.version();
+  ok(b.apply(tombs));
+  require_sound(b);
+  CHECK(b.get_text("t").to_string() == "world");
+  CHECK(seen.text == "world");
+  CHECK(b.version() == before);  // tombstones are no ops
+
+  // One that has not seen them refuses them: a tombstone never comes
+  // before its element (it would delete what its author still shows).
+  doc c(kC, {.id = "t"});
+  CHECK(c.apply(tombs).code() == errc::malformed);
+  CHECK(c.to_json() == "{}");
+  // An element that waits for a dependency has been seen: its tombstone
+  // waits with it and deletes it as it lands.
+  doc_delta later = text;
+  auto& run = std::get<text_insert_run>(later.ops[0].op);
+  run.id = op_id{kA, 3};
+  run.origin_left = op_id{kA, 2};
+  run.content = "lo world";
+  later.tombstones = {weft::id_range{kA, 3, 6}};  // "lo "
+  ok(c.apply(later));
+  require_sound(c);
+  CHECK(c.pending_ops() == 8);
+  ok(c.apply(text));
+  require_sound(c);
+  CHECK(c.get_text("t").to_string() == "helworld");
+  ok(c.apply(tombs));
+  CHECK(c.get_text("t").to_string() == "world");
+
+  // It keeps them, and passes them on with the elements they name and with
+  // its shallow deletes.
+  const std::vector<weft::id_range> all{weft::id_range{kA, 0, 6}};
+  CHECK(c.delta_since({}).tombstones == all);
+  CHECK(c.delta_since(c.version()).tombstones.empty());
+  doc_delta shallow;
+  shallow.ops.push_back(doc_op{0, weft::shallow_delete_run{op_id{kA, 11}, 2}});
+  shallow.tombstones = {weft::id_range{kA, 0, 6}};
+  ok(c.apply(shallow));
+  require_sound(c);
+  CHECK(c.version().get(kA) == 13);
+  CHECK(c.op_count() == 13);
+  const doc_delta passed = c.delta_since(b.version());
+  REQUIRE(passed.ops.size() == 1);
+  CHECK(std::holds_alternative<weft::shallow_delete_run>(passed.ops[0].op));
+  CHECK(passed.tombstones == shallow.tombstones);
+  // One that comes early waits like any op, and snapshots keep it waiting.
+  doc_delta early;
+  early.ops.push_back(doc_op{0, weft::shallow_delete_run{op_id{kA, 20}, 2}});
+  ok(c.apply(early));
+  CHECK(c.pending_ops() == 2);
+  for (const auto kind : {weft::snapshot_kind::full, weft::snapshot_kind::state_only}) {
+    const doc back = take(weft::load(weft::save(c, {kind, {}}), kD));
+    require_sound(back);
+    CHECK(back.pending_ops() == 2);
+    CHECK(back.to_json() == c.to_json());
+  }
+  // After them, the replica's later ops land as usual.
+  ok(a.get_text("t").erase(0, 2));  // kA:11, 12 (unknown to c as such)
+  ok(a.get_text("t").insert(0, "!"));  // kA:13
+  ok(c.apply(a.delta_since(c.version())));
+  require_sound(c);
+  CHECK(c.get_text("t").to_string() == "!world");
+}
+
+TEST_CASE("doc: malformed shallow deletes and tombstones change nothing", "[doc][shallow]") {
+  doc d(kA, {.id = "t"});
+  ok(d.get_text("t").insert(0, "abcdef"));
+  const std::string json = d.to_json();
+  const version_vector v = d.version();
+  auto refused = [&](doc_delta bad) {
+    const auto r = d.apply(bad);
+    CHECK(r.code() == errc::malformed);
+    CHECK(d.to_json() == json);
+    CHECK(d.version() == v);
+    CHECK(d.delta_since({}).tombstones.empty());
+    require_sound(d);
+  };
+  auto with = [](std::vector<weft::id_range> t) {
+    doc_delta x;
+    x.tombstones = std::move(t);
+    return x;
+  };
+  refused(with({weft::id_range{kA, 3, 3}}));                                   // empty
+  refused(with({weft::id_range{kA, 3, 5}, weft::id_range{kA, 0, 1}}));         // unordered
+  refused(with({weft::id_range{kA, 0, 2}, weft::id_range{kA, 2, 4}}));         // adjacent
+  refused(with({weft::id_range{kB, 0, 2}, weft::id_range{kA, 0, 2}}));         // replicas unordered
+  doc_delta named;
+  container_desc t;
+  t.type = container_type::text;
+  t.name = "t";
+  named.containers.push_back(t);
+  named.ops.push_back(doc_op{0, weft::shallow_delete_run{op_id{kB, 0}, 1}});
+  named.ops.front().container = 1;
+  refused(named);  // a shallow delete names no container
+  doc_delta none;
+  none.ops.push_back(doc_op{0, weft::shallow_delete_run{op_id{kB, 0}, 0}});
+  refused(none);
+  doc_delta overflow;
+  overflow.ops.push_back(
+      doc_op{0, weft::shallow_delete_run{op_id{kB, weft::max_seq}, 2}});
+  refused(overflow);
+}

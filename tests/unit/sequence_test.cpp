@@ -165,9 +165,9 @@ TEST_CASE("sequence: rebuild declines, changing nothing, what it does not place"
     history h;
     make_history(h, r, 200, /*allow_odd=*/false);
     sequence rebuilt(kHooks, nullptr);
-    REQUIRE_FALSE(rebuilt.rebuild(h.log, 0));
+    REQUIRE_FALSE(rebuilt.rebuild(h.log, {}, 0));
     REQUIRE(rebuilt.raw_size() == 0);
-    REQUIRE(rebuilt.rebuild(h.log, 1u << 20));
+    REQUIRE(rebuilt.rebuild(h.log, {}, 1u << 20));
     REQUIRE(elements(rebuilt) == elements(h.built));
   }
 }

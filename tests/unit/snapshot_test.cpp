@@ -145,6 +145,7 @@ struct snapshot_spec {
   // The ops' text in their column, or placeholders and this live_text.
   weft::internal::text_column text = weft::internal::text_column::included;
   std::optional<std::string> live = std::nullopt;
+  bool shallow_gaps = false;
 };
 
 byte_vec craft_snapshot(const snapshot_spec& s) {
@@ -160,7 +161,8 @@ byte_vec craft_snapshot(const snapshot_spec& s) {
   if (s.live) {
     live = b.CreateVector(reinterpret_cast<const std::uint8_t*>(s.live->data()), s.live->size());
   }
-  const auto snap = fbw::Createsnapshot(b, id, s.kind, version, ops, pending, live);
+  const auto snap =
+      fbw::Createsnapshot(b, id, s.kind, version, ops, pending, live, s.shallow_gaps);
   b.Finish(fbw::Createenvelope(b, s.format, fbw::compression::none, 0, fbw::payload::snapshot,
                                snap.Union()),
            fbw::envelopeIdentifier());
@@ -618,7 +620,8 @@ TEST_CASE("snapshot: a state-only snapshot's live text must match its texts", "[
                                 .version = &v,
                                 .ops = &ops,
                                 .text = weft::internal::text_column::elsewhere,
-                                .live = std::move(live)}),
+                                .live = std::move(live),
+                                .shallow_gaps = true}),
                 replica_id{9});
   };
   require_same_state(take(with_live(visible)), d);
@@ -632,7 +635,8 @@ TEST_CASE("snapshot: a state-only snapshot's live text must match its texts", "[
   CHECK(load(craft_snapshot({.kind = fbw::snapshot_kind::state_only,
                              .version = &v,
                              .ops = &ops,
-                             .live = visible}),
+                             .live = visible,
+                             .shallow_gaps = true}),
              replica_id{9})
             .code() == errc::malformed);
   // The same text named twice in the container table.
@@ -642,7 +646,8 @@ TEST_CASE("snapshot: a state-only snapshot's live text must match its texts", "[
                              .version = &v,
                              .ops = &twice,
                              .text = weft::internal::text_column::elsewhere,
-                             .live = visible}),
+                             .live = visible,
+                             .shallow_gaps = true}),
              replica_id{9})
             .code() == errc::malformed);
 }

@@ -310,6 +310,14 @@ std::vector<message> make_messages(std::size_t want) {
       o.encoding = zstd;
       add(kind::snapshot, tag + name + " zstd", weft::save(net.at(0), o));
     }
+    // A replica loaded from a state-only snapshot: shallow deletes and
+    // tombstones, in a delta and a full snapshot.
+    weft::save_options state;
+    state.kind = weft::snapshot_kind::state_only;
+    const weft::doc shallow =
+        weft::testing::take(weft::load(weft::save(net.at(0), state), replica_id{0x5E}));
+    add(kind::delta, tag + "shallow delta_since({})", weft::encode_delta(shallow.delta_since({})));
+    add(kind::snapshot, tag + "shallow full", weft::save(shallow));
   }
   return out;
 }

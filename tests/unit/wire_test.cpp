@@ -47,6 +47,7 @@
 #include "weft/snapshot.hpp"
 #include "weft/version_vector.hpp"
 #include "weft_generated.h"
+#include "wire/column.hpp"
 #include "wire/delta_codec.hpp"
 
 namespace {
@@ -914,6 +915,49 @@ TEST_CASE("wire: ids past the seq space are malformed", "[wire]") {
   CHECK(decode_delta(encode_delta(creator)).code() == errc::malformed);
 }
 
+TEST_CASE("wire: tombstone columns decode only as ascending, separate ranges", "[wire]") {
+  // A delta table of two replicas (1, 2) and tombstone columns as given.
+  auto table = [](std::uint64_t n, std::vector<std::uint64_t> reps, std::vector<std::uint64_t> seqs,
+                  std::vector<std::uint64_t> lengths) {
+    flatbuffers::FlatBufferBuilder b;
+    auto rle = [&](const std::vector<std::uint64_t>& v) {
+      weft::internal::byte_writer w;
+      weft::internal::encode_rle(w, v);
+      return b.CreateVector(w.bytes());
+    };
+    const auto replicas = b.CreateVector(std::vector<std::uint64_t>{1, 2});
+    const auto r = rle(reps), s = rle(seqs), l = rle(lengths);
+    fbw::deltaBuilder t(b);
+    t.add_replicas(replicas);
+    t.add_tombstones(n);
+    t.add_tombstone_replicas(r);
+    t.add_tombstone_seqs(s);
+    t.add_tombstone_lengths(l);
+    const auto d = t.Finish();
+    b.Finish(fbw::Createenvelope(b, weft::wire_format_version, fbw::compression::none, 0,
+                                 fbw::payload::delta, d.Union()),
+             fbw::envelopeIdentifier());
+    return decode_delta(byte_vec(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()));
+  };
+  // 1:[3, 5), 1:[6, 7), 2:[0, 2), 2:[max_seq, max_seq + 1)
+  const auto good = table(4, {0, 0, 1, 1}, {3, 1, 0, max_seq - 2}, {2, 1, 2, 1});
+  REQUIRE(good);
+  const std::vector<weft::id_range> want{{replica_id{1}, 3, 5}, {replica_id{1}, 6, 7},
+                                         {replica_id{2}, 0, 2}, {replica_id{2}, max_seq, max_seq + 1}};
+  CHECK(good->tombstones == want);
+  CHECK(encode_delta(*good) == encode_delta(*good));
+  CHECK(take(decode_delta(encode_delta(*good))).tombstones == want);
+  // Touching the range before, empty, past the seq space, replicas out of
+  // order or of range, and a count the columns do not hold.
+  CHECK(table(2, {0, 0}, {3, 0}, {2, 1}).code() == errc::malformed);
+  CHECK(table(1, {0}, {3}, {0}).code() == errc::malformed);
+  CHECK(table(1, {0}, {max_seq}, {2}).code() == errc::malformed);
+  CHECK(table(2, {0, 0}, {max_seq - 1, 1}, {1, 1}).code() == errc::malformed);
+  CHECK(table(2, {1, 0}, {0, 0}, {1, 1}).code() == errc::malformed);
+  CHECK(table(1, {2}, {0}, {1}).code() == errc::malformed);
+  CHECK(table(3, {0, 0}, {3, 1}, {2, 1}).code() == errc::malformed);
+}
+
 TEST_CASE("wire: misaligned input decodes", "[wire]") {
   random_network net(5, 3);
   net.run(80);
@@ -1033,17 +1077,14 @@ TEST_CASE("wire: a refused delta leaves the document as it was", "[wire][random]
 // Golden files
 // ---------------------------------------------------------------------------
 
-TEST_CASE("wire: the golden files of format v1 decode to what they held", "[wire][golden]") {
-  // tests/tools/make_golden writes them; each message has a sidecar .txt
-  // with what decoding it must give. When the format changes on purpose,
-  // regenerate them (see tests/data/wire-v1/README.md).
-  const fs::path dir = fs::path(WEFT_SOURCE_DIR) / "tests" / "data" / "wire-v1";
-  // While the encoder writes v1, it must reproduce these bytes exactly
-  // (encoding is deterministic, so this catches any change to the layout);
-  // once it writes a newer version, v1 files only have to decode.
-  constexpr bool kCurrent = weft::wire_format_version == 1;
-  const char* expected[] = {"delta", "version", "snapshot-full", "snapshot-state-only",
-                            "snapshot-state-only-op-order", "snapshot-zstd"};
+namespace {
+
+// check_golden checks the golden files of one format version in `dir`,
+// which must hold at least `expected`. While the encoder writes that
+// version (`current`), it must reproduce their bytes exactly (encoding is
+// deterministic, so this catches any change to the layout); once it writes
+// a newer one, the files only have to decode.
+void check_golden(const fs::path& dir, const std::vector<const char*>& expected, bool current) {
   for (const char* name : expected) {
     INFO(name);
     REQUIRE(fs::exists(dir / (std::string(name) + ".weft")));
@@ -1062,9 +1103,10 @@ TEST_CASE("wire: the golden files of format v1 decode to what they held", "[wire
     if (side["kind"] == "delta") {
       REQUIRE(*kind == message_kind::delta);
       const doc_delta d = take(decode_delta(bytes));
-      if (kCurrent) CHECK(encode_delta(d) == bytes);
-      // The file holds every op, value and container kind.
-      std::vector<bool> ops(5), values(7), containers(3);
+      if (current) CHECK(encode_delta(d) == bytes);
+      // delta holds every op kind but shallow deletes, every value and
+      // container kind; delta-shallow holds shallow deletes and tombstones.
+      std::vector<bool> ops(std::variant_size_v<decltype(doc_op::op)>), values(7), containers(3);
       bool erase = false, backward = false;
       auto saw_value = [&](const delta_value& v) { values[v.index()] = true; };
       for (const container_desc& c : d.containers) containers[static_cast<std::size_t>(c.how)] = true;
@@ -1082,11 +1124,20 @@ TEST_CASE("wire: the golden files of format v1 decode to what they held", "[wire
           backward = backward || (del->backward && del->length > 1);
         }
       }
-      CHECK(erase);
-      CHECK(backward);
-      CHECK(std::find(ops.begin(), ops.end(), false) == ops.end());
-      CHECK(std::find(values.begin(), values.end(), false) == values.end());
-      CHECK(std::find(containers.begin(), containers.end(), false) == containers.end());
+      constexpr std::size_t kShallow = 5;
+      REQUIRE(std::holds_alternative<weft::shallow_delete_run>(
+          decltype(doc_op::op)(std::in_place_index<kShallow>)));
+      if (name == "delta-shallow") {
+        CHECK(ops[kShallow]);
+        CHECK(!d.tombstones.empty());
+      } else {
+        CHECK(erase);
+        CHECK(backward);
+        CHECK(std::count(ops.begin(), ops.end(), false) == 1);
+        CHECK(!ops[kShallow]);
+        CHECK(std::find(values.begin(), values.end(), false) == values.end());
+        CHECK(std::find(containers.begin(), containers.end(), false) == containers.end());
+      }
       weft::doc_options o;
       o.id = side["id"];
       doc fresh(replica_id{0xD0}, o);
@@ -1100,7 +1151,7 @@ TEST_CASE("wire: the golden files of format v1 decode to what they held", "[wire
       REQUIRE(*kind == message_kind::version_vector);
       const version_vector v = take(decode_version(bytes));
       CHECK(v.to_string() == side["version"]);
-      if (kCurrent) CHECK(encode_version(v) == bytes);
+      if (current) CHECK(encode_version(v) == bytes);
     } else {
       REQUIRE(side["kind"] == "snapshot");
       REQUIRE(*kind == message_kind::snapshot);
@@ -1121,13 +1172,38 @@ TEST_CASE("wire: the golden files of format v1 decode to what they held", "[wire
       const byte_vec again = weft::save(d, o);
       if (side.count("same_as") != 0) {
         REQUIRE(is_compressed(bytes));
-        if (kCurrent) CHECK(again == read_file(dir / (side["same_as"] + ".weft")));
-      } else if (kCurrent) {
+        if (current) CHECK(again == read_file(dir / (side["same_as"] + ".weft")));
+      } else if (current) {
         CHECK(again == bytes);
       }
     }
   }
-  CHECK(seen == std::size(expected));
+  CHECK(seen == expected.size());
+}
+
+}  // namespace
+
+TEST_CASE("wire: the golden files of every format version decode to what they held",
+          "[wire][golden]") {
+  // tests/tools/make_golden writes those of the current version; each
+  // message has a sidecar .txt with what decoding it must give. When the
+  // format changes on purpose, regenerate them (see tests/data/wire-v2/
+  // README.md); those of older versions stay as they are.
+  const std::vector<std::vector<const char*>> versions = {
+      // 1
+      {"delta", "version", "snapshot-full", "snapshot-state-only", "snapshot-state-only-op-order",
+       "snapshot-zstd"},
+      // 2
+      {"delta", "delta-shallow", "version", "snapshot-full", "snapshot-state-only",
+       "snapshot-shallow-full", "snapshot-zstd"},
+  };
+  REQUIRE(versions.size() == weft::wire_format_version);
+  for (std::size_t v = 1; v <= versions.size(); ++v) {
+    const fs::path dir =
+        fs::path(WEFT_SOURCE_DIR) / "tests" / "data" / ("wire-v" + std::to_string(v));
+    INFO(dir.string());
+    check_golden(dir, versions[v - 1], v == weft::wire_format_version);
+  }
 }
 
 // ---------------------------------------------------------------------------

@@ -105,13 +105,15 @@ class sequence {
   // FugueMax as integrating its runs one by one in lv order would (the log
   // of a plan that apply checked: every origin an earlier element), and
   // deleted where the log deletes them, in one pass over a linked list
-  // instead of a descent per run. Returns false, changing nothing, when
+  // instead of a descent per run; the elements of `dead` are deleted too
+  // (tombstones). Returns false, changing nothing, when
   // the FugueMax scans would walk more than `scan_budget` elements in all
   // (by default 8 per element, plus 65536: integrate skips whole items, so
   // long scans are its job) or the log is not in that form; the caller
   // then integrates run by run.
   static constexpr std::uint64_t default_scan_budget = ~std::uint64_t{0};
-  bool rebuild(const op_log& log, std::uint64_t scan_budget = default_scan_budget);
+  bool rebuild(const op_log& log, std::span<const lv_span> dead = {},
+               std::uint64_t scan_budget = default_scan_budget);
   // rebind points the callbacks at a new owner (after a move or copy).
   void rebind(const void* ctx) noexcept { ctx_ = ctx; }
 

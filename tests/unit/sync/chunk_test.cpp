@@ -15,7 +15,9 @@
 
 #include <catch2/catch_test_macros.hpp>
 
+#include "doc/doc_impl.hpp"
 #include "weft/doc.hpp"
+#include "weft/snapshot.hpp"
 #include "weft/sync/message.hpp"
 #include "weft/wire.hpp"
 
@@ -106,6 +108,7 @@ void check_chunks(const doc& src, const si::chunk_limits& limits, std::uint32_t 
     // Alone: it decodes, and applies to an empty document (what it cannot
     // integrate yet waits).
     auto back = sync::decode_message(bytes);
+    INFO((back ? std::string() : back.error().message));
     REQUIRE(back);
     doc alone(replica_id{9}, {.id = "busy"});
     REQUIRE(alone.apply(std::get<sync::delta_message>(*back).ops));
@@ -122,7 +125,9 @@ void check_chunks(const doc& src, const si::chunk_limits& limits, std::uint32_t 
     if (pass == 2) std::shuffle(order.begin(), order.end(), rng);
     doc d(replica_id{9}, {.id = "busy"});
     for (std::size_t i : order) REQUIRE(d.apply(chunks[i]));
-    REQUIRE(internal::check(d, true));
+    const auto sound = internal::check(d, true);
+    INFO("pass " << pass << ": " << (sound ? std::string() : sound.error().message));
+    REQUIRE(sound);
     CHECK(d.pending_ops() == 0);
     CHECK(d.version() == src.version());
     CHECK(d.to_json() == src.to_json());
@@ -150,6 +155,60 @@ TEST_CASE("chunk: a busy document splits into self-contained chunks", "[sync][ch
   l.max_ops = 300;
   l.max_items = 40;
   check_chunks(src, l, 2);
+}
+
+TEST_CASE("chunk: shallow deletes and their tombstones split too", "[sync][chunk]") {
+  // A document loaded from a state-only snapshot sends its deletes as
+  // shallow runs and what they deleted as tombstones, which lead.
+  const doc busy = busy_doc(3, 400);
+  auto src = load(save(busy, {snapshot_kind::state_only, {}}), replica_id{5});
+  REQUIRE(src);
+  const doc_delta all = src->delta_since({});
+  REQUIRE(all.tombstones.size() > 20);
+  REQUIRE(std::any_of(all.ops.begin(), all.ops.end(), [](const doc_op& op) {
+    return std::holds_alternative<shallow_delete_run>(op.op);
+  }));
+  si::chunk_limits l;
+  l.max_bytes = 1500;
+  l.max_ops = 300;
+  l.max_items = 40;
+  const auto chunks = si::split_delta(all, l);
+  // Each tombstone travels with its op, so that a chunk applies alone.
+  std::uint64_t named = 0, want = 0;
+  for (const id_range& t : all.tombstones) want += t.size();
+  for (const doc_delta& c : chunks) {
+    for (const id_range& t : c.tombstones) {
+      named += t.size();
+      std::uint64_t covered = 0;  // the chunk's runs are disjoint
+      for (const doc_op& op : c.ops) {
+        const op_id id = internal::op_start(op);
+        if (id.replica != t.replica) continue;
+        const seq_t b = std::max(id.seq, t.begin);
+        const seq_t e = std::min(id.seq + internal::op_size(op), t.end);
+        if (b < e) covered += e - b;
+      }
+      CHECK(covered == t.size());
+    }
+  }
+  CHECK(named == want);
+  // For a peer halfway there, tombstones of ops it holds already come first.
+  version_vector half;
+  for (const auto& e : src->version().entries()) half.set_count(e.replica, e.count / 2);
+  const doc_delta since = src->delta_since(half);
+  const auto behind = si::split_delta(since, l);
+  std::vector<id_range> leading;  // up to the first chunk with an op
+  for (const doc_delta& c : behind) {
+    leading.insert(leading.end(), c.tombstones.begin(), c.tombstones.end());
+    if (!c.ops.empty()) break;
+  }
+  std::size_t held = 0;
+  for (const id_range& t : since.tombstones) {
+    if (t.end > half.get(t.replica)) continue;
+    ++held;
+    CHECK(std::find(leading.begin(), leading.end(), t) != leading.end());
+  }
+  CHECK(held > 10);
+  check_chunks(*src, l, 3);
 }
 
 TEST_CASE("chunk: a delta within the limits is one chunk, an empty one none", "[sync][chunk]") {
