@@ -23,6 +23,7 @@
 #include "support/session_net.hpp"
 #include "weft/doc.hpp"
 #include "weft/presence.hpp"
+#include "weft/snapshot.hpp"
 #include "weft/sync/message.hpp"
 
 namespace {
@@ -140,6 +141,69 @@ TEST_CASE("session: a large catch-up travels in chunks", "[sync][session]") {
   CHECK(deltas > 5);
   CHECK(l.srv->stats().deltas_sent == deltas);
   CHECK(l.srv->acknowledged("big") == sd.version());
+}
+
+TEST_CASE("session: a server loaded from a state-only snapshot brings any peer up to date",
+          "[sync][session][shallow]") {
+  // The server's document was compacted to a state-only snapshot: its
+  // deletes are shallow. One client holds part of that history (and edits
+  // of its own), another none of it; both catch up in small chunks.
+  std::mt19937 rng(5);
+  doc original(replica_id{0x0A}, {.id = "big"});
+  auto t = original.get_text("body");
+  doc half(replica_id{0xC1}, {.id = "big"});
+  for (int i = 0; i < 3000; ++i) {
+    const std::size_t len = t.size();
+    if (len > 10 && rng() % 3 == 0) {
+      const std::size_t at = rng() % (len - 5);
+      REQUIRE(t.erase(at, 1 + rng() % 5));
+    } else {
+      REQUIRE(t.insert(len == 0 ? 0 : rng() % len, std::string(1 + rng() % 20, 'a' + i % 26)));
+    }
+    if (i == 1500) REQUIRE(half.apply(original.delta_since({})));
+  }
+  world w;
+  w.server.options.chunk_bytes = 4096;
+  doc& sd = w.server.add("big");
+  auto loaded = load(save(original, {snapshot_kind::state_only, {}}), replica_id{0x5E});
+  REQUIRE(loaded);
+  sd = std::move(*loaded);
+  type(half, "body", " offline");
+  doc fresh(replica_id{0xC2}, {.id = "big"});
+  auto& l1 = w.join(half);
+  auto& l2 = w.join(fresh);
+  w.settle();
+  CHECK(l1.client->current() == state::live);
+  CHECK(l2.client->current() == state::live);
+  CHECK(half.to_json() == sd.to_json());
+  CHECK(fresh.to_json() == sd.to_json());
+  CHECK(half.version() == sd.version());
+  CHECK(fresh.version() == sd.version());
+  std::size_t deltas = 0, with_tombstones = 0;
+  for (const auto& b : l2.sent_down_log) {
+    auto m = decode_message(b);
+    REQUIRE(m);
+    if (auto* d = std::get_if<delta_message>(&*m)) {
+      ++deltas;
+      with_tombstones += !d->ops.tombstones.empty();
+      CHECK(b.size() <= 4096);
+    }
+  }
+  CHECK(deltas > 5);
+  CHECK(with_tombstones > 1);
+  // The client halfway there got the shallow deletes it lacked.
+  bool shallow_down = false;
+  for (const auto& b : l1.sent_down_log) {
+    auto m = decode_message(b);
+    REQUIRE(m);
+    const auto* d = std::get_if<delta_message>(&*m);
+    if (d == nullptr) continue;
+    for (const doc_op& op : d->ops.ops) {
+      shallow_down = shallow_down || std::holds_alternative<shallow_delete_run>(op.op);
+    }
+  }
+  CHECK(shallow_down);
+  for (doc* d : {&half, &fresh, &sd}) REQUIRE(weft::internal::check(*d, true));
 }
 
 TEST_CASE_METHOD(one_doc, "session: live typing is debounced, acknowledged and fanned out",
