@@ -431,16 +431,7 @@ void text_impl::integrate_delete(const text_delete_run& run, std::vector<text_ch
     WEFT_ASSERT(out == nullptr, "an event asked of a deferred delete");
     return;
   }
-  if (out == nullptr) {
-    for (const lv_span& s : targets) seq_.erase_lvs(s.begin, s.end, nullptr);
-    return;
-  }
-  std::vector<seq_change> erased;
-  for (const lv_span& s : targets) seq_.erase_lvs(s.begin, s.end, &erased);
-  for (const seq_change& c : erased) {
-    out->push_back(text_change{text_change::kind::erase, c.pos, c.len, c.width_pos,
-                               c.width, {}});
-  }
+  erase_spans(targets, out);
 }
 
 void text_impl::element_spans(replica_id replica, seq_t begin, seq_t end,
@@ -462,7 +453,7 @@ void text_impl::element_spans(replica_id replica, seq_t begin, seq_t end,
 }
 
 void text_impl::erase_spans(const std::vector<lv_span>& spans, std::vector<text_change>* out) {
-  WEFT_ASSERT(!tree_deferred_, "tombstones erased from a deferred tree");
+  WEFT_ASSERT(!tree_deferred_, "elements erased from a deferred tree");
   if (out == nullptr) {
     for (const lv_span& s : spans) seq_.erase_lvs(s.begin, s.end, nullptr);
     return;

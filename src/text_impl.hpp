@@ -116,7 +116,7 @@ class text_impl {
   void element_spans(replica_id replica, seq_t begin, seq_t end,
                      std::vector<lv_span>& out) const;
   // erase_spans deletes the elements of `spans` that still show, recording
-  // no op: what tombstones do (doc_delta::tombstones).
+  // no op (integrate_delete has logged its own; tombstones are none).
   void erase_spans(const std::vector<lv_span>& spans, std::vector<text_change>* out);
   // append_runs appends, in lv order, the runs holding ops [begin, end) of
   // `replica` that this text has.

@@ -349,8 +349,9 @@ class doc_impl {
   // delta_between returns the ops logged since the log had `begin` entries
   // and its last one held `last_count` ops.
   doc_delta delta_between(std::size_t begin, std::uint32_t last_count) const;
-  // with_tombstones gives `out` this document's tombstones if it holds a
-  // shallow delete: whoever learns of one must learn what it removed.
+  // with_tombstones gives `out` this document's tombstones of integrated
+  // ops if it holds a shallow delete or an element they name: whoever
+  // learns of either must learn what was removed.
   void with_tombstones(doc_delta& out) const;
   // split_tombstones appends to `integrated` the tombstones of integrated
   // ops and to `waiting` the rest (ops in the pending buffer), each when
@@ -382,8 +383,8 @@ class doc_impl {
 
   std::map<replica_id, std::map<seq_t, pending_op>> pending_;
   std::uint64_t pending_count_ = 0;
-  // tombstones_ are the elements that shallow deletes removed, those not
-  // yet arrived included (see doc_delta::tombstones).
+  // tombstones_ are the elements that shallow deletes removed, those of
+  // ops still pending included (see doc_delta::tombstones).
   std::vector<id_range> tombstones_;  // a tombstone set (doc/tombstones.hpp)
 
   txn_state txn_;

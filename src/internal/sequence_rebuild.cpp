@@ -121,13 +121,14 @@ bool sequence::rebuild(const op_log& log, std::span<const lv_span> tombstoned,
 
   // What the log deletes.
   std::vector<std::uint64_t> dead((n + 63) / 64, 0);
+  auto kill = [&](lv_t begin, lv_t end) {
+    for (lv_t e = begin; e < end && e < n; ++e) dead[e / 64] |= std::uint64_t{1} << (e % 64);
+  };
   for (const delete_entry& d : log.deletes()) {
     const lv_t lo = d.backward ? d.target - (d.len - 1) : d.target;
-    for (lv_t e = lo; e < lo + d.len && e < n; ++e) dead[e / 64] |= std::uint64_t{1} << (e % 64);
+    kill(lo, lo + d.len);
   }
-  for (const lv_span& s : tombstoned) {
-    for (lv_t e = s.begin; e < s.end && e < n; ++e) dead[e / 64] |= std::uint64_t{1} << (e % 64);
-  }
+  for (const lv_span& s : tombstoned) kill(s.begin, s.end);
   auto is_dead = [&](lv_t e) { return ((dead[e / 64] >> (e % 64)) & 1) != 0; };
 
   // Items: maximal stretches that would merge (see mergeable), in order.

@@ -261,27 +261,15 @@ doc_op take_front(doc_op& op, std::uint64_t n) {
 std::vector<id_range> unheld_tombstones(const doc_delta& d) {
   std::vector<id_range> out;
   if (d.tombstones.empty()) return out;
+  // What merging them into the ops' ids finds new.
   std::vector<id_range> held;
   held.reserve(d.ops.size());
   for (const doc_op& op : d.ops) {
     const op_id id = run_start(op);
     held.push_back(id_range{id.replica, id.seq, id.seq + weft::internal::op_size(op)});
   }
-  std::sort(held.begin(), held.end(), weft::internal::range_less);
-  std::size_t h = 0;
-  for (const id_range& t : d.tombstones) {
-    while (h < held.size() && (held[h].replica < t.replica ||
-                               (held[h].replica == t.replica && held[h].end <= t.begin))) {
-      ++h;
-    }
-    seq_t at = t.begin;
-    for (std::size_t k = h;
-         k < held.size() && held[k].replica == t.replica && held[k].begin < t.end; ++k) {
-      if (held[k].begin > at) out.push_back(id_range{t.replica, at, held[k].begin});
-      at = std::max(at, held[k].end);
-    }
-    if (at < t.end) out.push_back(id_range{t.replica, at, t.end});
-  }
+  weft::internal::normalize_tombstones(held);
+  weft::internal::merge_tombstones(held, d.tombstones, &out);
   return out;
 }
 

@@ -14,10 +14,10 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <tuple>
 #include <utility>
 #include <vector>
 
+#include "doc/tombstones.hpp"
 #include "internal/hash_table.hpp"
 #include "weft/doc_delta.hpp"
 
@@ -59,9 +59,7 @@ class deleted_set {
     for (const auto& [r, v] : ranges_) {
       for (const auto& x : v) out.push_back(id_range{r, x.first, x.second});
     }
-    std::sort(out.begin(), out.end(), [](const id_range& a, const id_range& b) {
-      return std::tie(a.replica, a.begin) < std::tie(b.replica, b.begin);
-    });
+    std::sort(out.begin(), out.end(), range_less);
     return out;
   }
 

@@ -331,10 +331,11 @@ result<void> delta_decoder::read_tombstones(std::uint64_t runs) {
                                                    runs, n, limits_.max_items));
   }
   u64s reps, seqs, lengths;
-  out_.tombstones.reserve(static_cast<std::size_t>(n));
   WEFT_TRY(read_rle("tombstone_replicas", t_.tombstone_replicas(), n, reps));
   WEFT_TRY(read_rle("tombstone_seqs", t_.tombstone_seqs(), n, seqs));
   WEFT_TRY(read_rle("tombstone_lengths", t_.tombstone_lengths(), n, lengths));
+  // Only now: the columns hold n values each, so the bytes paid for them.
+  out_.tombstones.reserve(static_cast<std::size_t>(n));
   std::uint64_t end = 0;
   for (std::uint64_t i = 0; i < n; ++i) {
     if (reps[i] >= replicas_.size() || (i > 0 && reps[i] < reps[i - 1])) {

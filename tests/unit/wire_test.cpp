@@ -32,6 +32,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -945,7 +946,6 @@ TEST_CASE("wire: tombstone columns decode only as ascending, separate ranges", "
   const std::vector<weft::id_range> want{{replica_id{1}, 3, 5}, {replica_id{1}, 6, 7},
                                          {replica_id{2}, 0, 2}, {replica_id{2}, max_seq, max_seq + 1}};
   CHECK(good->tombstones == want);
-  CHECK(encode_delta(*good) == encode_delta(*good));
   CHECK(take(decode_delta(encode_delta(*good))).tombstones == want);
   // Touching the range before, empty, past the seq space, replicas out of
   // order or of range, and a count the columns do not hold.
@@ -1125,8 +1125,8 @@ void check_golden(const fs::path& dir, const std::vector<const char*>& expected,
         }
       }
       constexpr std::size_t kShallow = 5;
-      REQUIRE(std::holds_alternative<weft::shallow_delete_run>(
-          decltype(doc_op::op)(std::in_place_index<kShallow>)));
+      static_assert(std::is_same_v<std::variant_alternative_t<kShallow, decltype(doc_op::op)>,
+                                   weft::shallow_delete_run>);
       if (name == "delta-shallow") {
         CHECK(ops[kShallow]);
         CHECK(!d.tombstones.empty());
